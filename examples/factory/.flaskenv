@@ -1,0 +1,2 @@
+FLASK_APP=blog:create_app
+FLASK_RUN_PORT=8000

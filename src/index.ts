@@ -1,0 +1,5 @@
+/** flaskpack's library API: every CLI command is a function here with the same name. */
+export { FlaskpackError, EXIT } from "./errors.ts";
+export { connectEngine } from "./engine/connect.ts";
+export { doctor } from "./engine/doctor.ts";
+export { buildBase, baseTag, mapRequirements, debianPackageFor } from "./base/index.ts";

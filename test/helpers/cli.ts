@@ -1,0 +1,48 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, cpSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
+export const EXAMPLES = join(ROOT, "examples");
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI (bin/flaskpack.js) as a user would. */
+export function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined>; timeoutMs?: number } = {}): Promise<CliResult> {
+  return new Promise((res) => {
+    const child = spawn(process.execPath, [join(ROOT, "bin/flaskpack.js"), ...args], {
+      cwd: opts.cwd ?? ROOT,
+      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", ...opts.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 600_000);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      res({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
+/** A temp dir removed when the test ends (pass t.after). */
+export function tempDir(after: (fn: () => void) => void, prefix = "fp-test-"): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A private copy of an example, so tests may write into it. */
+export function copyExample(name: string, after: (fn: () => void) => void): string {
+  const dir = join(tempDir(after), name);
+  cpSync(join(EXAMPLES, name), dir, { recursive: true });
+  return dir;
+}
