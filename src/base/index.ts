@@ -11,7 +11,7 @@ import { silentProgress, type Progress } from "../util/progress.ts";
 export { mapRequirements, debianPackageFor, normalizeName } from "./mapping.ts";
 
 /** Bumped when the way a base is made changes, so old tags are not reused for new recipes. */
-const RECIPE = "4";
+const RECIPE = "5";
 export const BASE_REPO = "flaskpack/base";
 const STATE = process.env.FLASKPACK_STATE ?? "/var/lib/flaskpack";
 
@@ -147,6 +147,8 @@ function runMmdebstrap(suite: string, packages: string[], tar: string, list: str
   }
   const args = [
     "--variant=essential",
+    // merged /usr through symlinks, as debootstrap does, instead of the usrmerge package (which drags in perl).
+    "--hook-dir=/usr/share/mmdebstrap/hooks/merged-usr",
     `--include=${packages.join(",")}`,
     // Documentation is dead weight in a runtime image; copyright files stay for the SBOM's licenses.
     "--dpkgopt=path-exclude=/usr/share/doc/*",
