@@ -20,6 +20,8 @@ export interface BaseOptions {
   packages?: string[];
   suite?: string;
   mirror?: string;
+  /** Image repository; flaskpack/base unless a caller (the benchmark) wants a separate one. */
+  repo?: string;
   progress?: Progress;
 }
 
@@ -44,13 +46,13 @@ export interface BaseImage {
   seconds: number;
 }
 
-export function baseTag(packages: string[], suite = "bookworm"): { tag: string; requested: string[] } {
+export function baseTag(packages: string[], suite = "bookworm", repo = BASE_REPO): { tag: string; requested: string[] } {
   const requested = [...new Set(["python3-minimal", ...packages.map((p) => p.trim()).filter(Boolean)])].sort();
   for (const p of requested) {
     if (!/^[a-z0-9][a-z0-9+.-]+$/.test(p)) throw new FlaskpackError("BAD_INPUT", `"${p}" is not a Debian package name.`, "give names like python3-flask,gunicorn");
   }
   const hash = createHash("sha256").update([RECIPE, suite, ...requested].join("\n")).digest("hex").slice(0, 12);
-  return { tag: `${BASE_REPO}:${hash}`, requested };
+  return { tag: `${repo}:${hash}`, requested };
 }
 
 /**
@@ -61,7 +63,8 @@ export async function buildBase(opts: BaseOptions = {}): Promise<BaseImage> {
   const started = Date.now();
   const suite = opts.suite ?? "bookworm";
   const progress = opts.progress ?? silentProgress;
-  const { tag, requested } = baseTag(opts.packages ?? [], suite);
+  const repo = opts.repo ?? BASE_REPO;
+  const { tag, requested } = baseTag(opts.packages ?? [], suite, repo);
   const { docker } = await connectEngine();
   const sidecar = join(STATE, "bases", `${tag.split(":")[1]}.json`);
 
@@ -91,7 +94,7 @@ export async function buildBase(opts: BaseOptions = {}): Promise<BaseImage> {
       };
       await engineCall("importing the base image", async () => {
         const stream = await docker.importImage(createReadStream(tar) as never, {
-          repo: BASE_REPO,
+          repo,
           tag: tag.split(":")[1],
           changes: [
             'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8',
