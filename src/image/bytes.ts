@@ -1,0 +1,150 @@
+import type { FileHandle } from "node:fs/promises";
+
+/**
+ * A forward-only byte source. Tar parsing reads headers and skips bodies; over a file the skip is a seek, which
+ * is why listing an uncompressed layer costs about as much as `tar tf`, whatever the size of the files in it.
+ */
+export interface ByteSource {
+  /** Reads n bytes; fewer only at the end of the source. */
+  read(n: number): Promise<Buffer>;
+  /** Skips n bytes; returns how many were skipped (fewer only at the end). */
+  skip(n: number): Promise<number>;
+  /** Bytes consumed so far. */
+  readonly position: number;
+}
+
+const CHUNK = 256 * 1024;
+
+/** Bytes [start, end) of an open file, read through a buffer so small headers cost one read per chunk. */
+export class FileRangeSource implements ByteSource {
+  private buf = Buffer.alloc(0);
+  private bufStart = 0;
+  private pos: number;
+
+  constructor(
+    private readonly fh: FileHandle,
+    private readonly start: number,
+    private readonly end: number,
+  ) {
+    this.pos = start;
+  }
+
+  get position(): number {
+    return this.pos - this.start;
+  }
+
+  async read(n: number): Promise<Buffer> {
+    const want = Math.max(0, Math.min(n, this.end - this.pos));
+    const inBuf = this.pos - this.bufStart;
+    if (inBuf >= 0 && inBuf + want <= this.buf.length) {
+      const out = this.buf.subarray(inBuf, inBuf + want);
+      this.pos += want;
+      return out;
+    }
+    if (want > CHUNK) {
+      const out = Buffer.allocUnsafe(want);
+      const got = await readFully(this.fh, out, this.pos);
+      this.pos += got;
+      return out.subarray(0, got);
+    }
+    const size = Math.min(CHUNK, this.end - this.pos);
+    const fresh = Buffer.allocUnsafe(size);
+    const got = await readFully(this.fh, fresh, this.pos);
+    this.buf = fresh.subarray(0, got);
+    this.bufStart = this.pos;
+    const take = Math.min(want, got);
+    this.pos += take;
+    return this.buf.subarray(0, take);
+  }
+
+  async skip(n: number): Promise<number> {
+    const step = Math.max(0, Math.min(n, this.end - this.pos));
+    this.pos += step;
+    return step;
+  }
+}
+
+async function readFully(fh: FileHandle, into: Buffer, at: number): Promise<number> {
+  let got = 0;
+  while (got < into.length) {
+    const { bytesRead } = await fh.read(into, got, into.length - got, at + got);
+    if (bytesRead === 0) break;
+    got += bytesRead;
+  }
+  return got;
+}
+
+/** Bytes of a stream (e.g. a decompressor's output), consumed in order. */
+export class StreamSource implements ByteSource {
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  private done = false;
+  private consumed = 0;
+  private readonly it: AsyncIterator<Buffer>;
+
+  constructor(stream: AsyncIterable<Buffer>) {
+    this.it = stream[Symbol.asyncIterator]();
+  }
+
+  get position(): number {
+    return this.consumed;
+  }
+
+  private async fill(n: number): Promise<void> {
+    while (this.buffered < n && !this.done) {
+      const r = await this.it.next();
+      if (r.done) this.done = true;
+      else if (r.value.length) {
+        this.chunks.push(r.value);
+        this.buffered += r.value.length;
+      }
+    }
+  }
+
+  async read(n: number): Promise<Buffer> {
+    await this.fill(n);
+    const take = Math.min(n, this.buffered);
+    const out = this.take(take, true);
+    return out ?? Buffer.alloc(0);
+  }
+
+  async skip(n: number): Promise<number> {
+    let left = n;
+    while (left > 0) {
+      if (this.buffered === 0) {
+        await this.fill(1);
+        if (this.buffered === 0) break;
+      }
+      const step = Math.min(left, this.buffered);
+      this.take(step, false);
+      left -= step;
+    }
+    return n - left;
+  }
+
+  private take(n: number, keep: boolean): Buffer | undefined {
+    const parts: Buffer[] = [];
+    let left = n;
+    while (left > 0) {
+      const head = this.chunks[0];
+      if (head.length <= left) {
+        if (keep) parts.push(head);
+        this.chunks.shift();
+        left -= head.length;
+      } else {
+        if (keep) parts.push(head.subarray(0, left));
+        this.chunks[0] = head.subarray(left);
+        left = 0;
+      }
+    }
+    this.buffered -= n;
+    this.consumed += n;
+    if (!keep) return undefined;
+    return parts.length === 1 ? parts[0] : Buffer.concat(parts, n);
+  }
+
+  /** Stops the underlying stream early (e.g. a decompressor) so it releases its resources. */
+  async close(): Promise<void> {
+    await this.it.return?.();
+  }
+}
