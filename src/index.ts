@@ -3,3 +3,5 @@ export { FlaskpackError, EXIT } from "./errors.ts";
 export { connectEngine } from "./engine/connect.ts";
 export { doctor } from "./engine/doctor.ts";
 export { buildBase, baseTag, mapRequirements, debianPackageFor } from "./base/index.ts";
+export { readImage, readImageFiles, extractImage, diffImages } from "./image/index.ts";
+export type { ImageModel, ImageFile, ImageLayer, ImageConfig, ImageDiff, ExtractResult } from "./image/index.ts";
