@@ -1,0 +1,238 @@
+/**
+ * Why a container did not come up: pure rules over the facts `run` gathers (start error, exit code, OOM flag,
+ * last log lines, health log, which check failed, what is listening inside). First matching rule wins; the
+ * order puts the most specific evidence first.
+ */
+export type DiagnosisKind =
+  | "command-not-found"
+  | "python-exception"
+  | "missing-env"
+  | "bound-to-localhost"
+  | "port-in-use"
+  | "read-only-fs"
+  | "wrong-port"
+  | "oom"
+  | "unhealthy"
+  | "unknown";
+
+export interface Listener {
+  address: string;
+  port: number;
+}
+
+export interface FailureFacts {
+  image: string;
+  /** "start": the engine refused to start it; "exited": it stopped; "not-answering": running, no HTTP answer; "unhealthy": answered, health check failed. */
+  phase: "start" | "exited" | "not-answering" | "unhealthy";
+  startError?: string;
+  exitCode?: number;
+  oomKilled?: boolean;
+  /** Last lines of the container's output. */
+  logs: string[];
+  /** The check that failed, in words ("GET http://127.0.0.1:32768/ → connection reset"). */
+  failedCheck?: string;
+  health?: { status?: string; log: { exitCode: number; output: string }[]; command?: string[] };
+  containerPort: number;
+  hostPort?: number;
+  /** TCP sockets listening inside the container, when it was running. */
+  listening?: Listener[];
+  readOnlyRoot?: boolean;
+  memoryBytes?: number;
+  user?: string;
+  command?: string[];
+}
+
+export interface Diagnosis {
+  kind: DiagnosisKind;
+  cause: string;
+  evidence: string[];
+  fix: string;
+}
+
+function lastMatch(lines: string[], re: RegExp): RegExpMatchArray | undefined {
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const m = lines[i].match(re);
+    if (m) return m;
+  }
+  return undefined;
+}
+
+/** The final "Error: message" line of the last Python traceback, and where it was raised in the app's code. */
+function pythonError(lines: string[]): { line: string; type: string; message: string; where?: string } | undefined {
+  const tb = lines.map((l) => l.trim());
+  let start = -1;
+  for (let i = tb.length - 1; i >= 0; i--) if (/^Traceback \(most recent call last\)/.test(tb[i])) { start = i; break; }
+  const scope = start >= 0 ? tb.slice(start) : tb;
+  const m = lastMatch(scope, /^((?:[A-Za-z_][\w.]*\.)?([A-Z]\w*(?:Error|Exception|Exit|Interrupt)|KeyError|StopIteration)): ?(.*)$/);
+  if (!m) return undefined;
+  const frames = scope.filter((l) => /^File "/.test(l) && !/site-packages|dist-packages|\/usr\/lib\/python|<frozen/.test(l));
+  return { line: m[0], type: m[2], message: m[3], where: frames[frames.length - 1] };
+}
+
+function tail(lines: string[], n = 8): string[] {
+  return lines.filter((l) => l.trim()).slice(-n);
+}
+
+export function diagnose(f: FailureFacts): Diagnosis {
+  const logs = f.logs;
+  const exit = f.exitCode !== undefined ? [`exit code ${f.exitCode}`] : [];
+  const check = f.failedCheck ? [`check failed: ${f.failedCheck}`] : [];
+  const logEvidence = tail(logs).map((l) => `log: ${l}`);
+
+  if (f.phase === "start" && f.startError && /address already in use|port is already allocated/i.test(f.startError)) {
+    const port = f.hostPort ?? Number(f.startError.match(/:(\d+)(?!.*:\d)/)?.[1]);
+    return {
+      kind: "port-in-use",
+      cause: `host port ${port} is already in use by another process or container`,
+      evidence: [`engine: ${f.startError.trim()}`],
+      fix: `pick another host port (--host-port), or leave it out to get a free one; see what holds it with \`ss -ltnp 'sport = :${port}'\``,
+    };
+  }
+
+  const notFound = /exec: "?[^":\s]+"?: (?:executable file not found|no such file or directory)/i.test(f.startError ?? "") ? f.startError : undefined;
+  const shellNotFound = lastMatch(logs, /(?:^|: )([\w./-]+): (?:command )?not found$|exec: ([\w./-]+): not found/);
+  if (notFound || f.exitCode === 127 || shellNotFound) {
+    const cmd = notFound?.match(/exec: "?([^":\s]+)"?/)?.[1] ?? shellNotFound?.[1] ?? shellNotFound?.[2] ?? f.command?.[0] ?? "the command";
+    return {
+      kind: "command-not-found",
+      cause: `command not found: ${cmd} is not installed in the image (exit 127)`,
+      evidence: [...(f.startError ? [`engine: ${f.startError.trim()}`] : []), ...exit, ...(f.command ? [`command: ${JSON.stringify(f.command)}`] : []), ...logEvidence],
+      fix: cmd === "gunicorn"
+        ? "add gunicorn to requirements.txt (debian mode: the base needs the gunicorn package) and rebuild"
+        : `install ${cmd} in the image, or fix the CMD/ENTRYPOINT to call a program that exists`,
+    };
+  }
+
+  if (f.oomKilled || (f.exitCode === 137 && f.memoryBytes) || lastMatch(logs, /Perhaps out of memory|MemoryError/)) {
+    const limit = f.memoryBytes ? `${Math.round(f.memoryBytes / 1048576)} MiB` : "its";
+    return {
+      kind: "oom",
+      cause: `the app ran out of memory: the kernel killed it at the ${limit} memory limit${f.exitCode === 137 ? " (exit 137)" : ""}`,
+      evidence: [...exit, ...(f.oomKilled ? ["OOMKilled: true"] : []), ...logEvidence],
+      fix: "raise the limit (--memory 512m), or lower WEB_CONCURRENCY so fewer workers share it",
+    };
+  }
+
+  const py = pythonError(logs);
+  const roFs = lastMatch(logs, /(?:Errno 30\] Read-only file system|Errno 13\] Permission denied): '([^']+)'/);
+  if (roFs) {
+    const ro = /Errno 30/.test(roFs[0]);
+    return {
+      kind: "read-only-fs",
+      cause: `the app cannot write ${roFs[1]}: ${ro ? "the root filesystem is read-only" : "permission denied (the app's files belong to root)"}`,
+      evidence: [...exit, `log: ${roFs[0].trim()}`, ...(py?.where ? [`raised at: ${py.where}`] : []), ...(f.readOnlyRoot ? ["read-only root filesystem: on"] : [])],
+      fix: `write under a declared writable directory (e.g. instance/ or /tmp), or mount a volume at ${roFs[1].replace(/\/[^/]*$/, "") || "/"}; only declared paths are writable`,
+    };
+  }
+  if (py && py.type === "KeyError") {
+    const name = py.message.replace(/^['"]|['"]$/g, "");
+    const viaEnviron = logs.some((l) => /os\.environ\[|environ\[/.test(l)) || /^[A-Z][A-Z0-9_]*$/.test(name);
+    if (viaEnviron) {
+      return {
+        kind: "missing-env",
+        cause: `required environment variable ${name} is not set (KeyError from os.environ)`,
+        evidence: [...exit, `log: ${py.line}`, ...(py.where ? [`raised at: ${py.where}`] : [])],
+        fix: `pass it: flaskpack run -e ${name}=... (or put ${name}=... in .env); see .env.example`,
+      };
+    }
+  }
+  if (py && (f.phase === "exited" || /Worker failed to boot|App failed to load/.test(logs.join("\n")))) {
+    const missingModule = py.message.match(/No module named '([^']+)'/)?.[1];
+    return {
+      kind: "python-exception",
+      cause: `the app crashed at start: ${py.line}`,
+      evidence: [...exit, ...(py.where ? [`raised at: ${py.where}`] : []), ...logEvidence],
+      fix: missingModule
+        ? `${missingModule} is imported but not installed: add its distribution to requirements.txt and rebuild`
+        : "fix the exception in the app (run it locally with the same environment), then rebuild",
+    };
+  }
+
+  if (f.phase === "not-answering" && f.listening) {
+    const on = f.listening;
+    const local = on.find((l) => isLoopback(l.address));
+    const anyOnPort = on.some((l) => l.port === f.containerPort && !isLoopback(l.address));
+    if (local && !anyOnPort) {
+      return {
+        kind: "bound-to-localhost",
+        cause: `the app listens on ${local.address}:${local.port} inside the container, which is unreachable from outside it`,
+        evidence: [...check, `listening inside: ${on.map((l) => `${l.address}:${l.port}`).join(", ")}`, ...logEvidence.slice(-3)],
+        fix: `bind to 0.0.0.0: gunicorn --bind 0.0.0.0:${f.containerPort} (or set PORT), or app.run(host="0.0.0.0")`,
+      };
+    }
+    const other = on.filter((l) => !isLoopback(l.address) && l.port !== f.containerPort);
+    if (other.length && !anyOnPort) {
+      return {
+        kind: "wrong-port",
+        cause: `the app listens on port ${other[0].port}, but port ${f.containerPort} is the one published`,
+        evidence: [...check, `listening inside: ${on.map((l) => `${l.address}:${l.port}`).join(", ")}`, `published: ${f.containerPort}/tcp → 127.0.0.1:${f.hostPort ?? "?"}`],
+        fix: `publish the port it uses (--port ${other[0].port}), or make it listen on ${f.containerPort} (-e PORT=${f.containerPort})`,
+      };
+    }
+  }
+
+  if (f.phase === "unhealthy") {
+    const last = f.health?.log[f.health.log.length - 1];
+    const out = last?.output.trim().split("\n").filter(Boolean) ?? [];
+    const err = lastMatch(out, /(HTTP Error \d+[^\n]*|URLError[^\n]*|Error[^\n]*)$/)?.[1] ?? out[out.length - 1];
+    return {
+      kind: "unhealthy",
+      cause: `the health check fails${err ? `: ${err}` : ""}`,
+      evidence: [
+        ...(f.health?.command ? [`health check: ${f.health.command.join(" ")}`] : []),
+        ...(last ? [`exit code ${last.exitCode}`] : []),
+        ...out.slice(-3).map((l) => `output: ${l}`),
+        ...check,
+      ],
+      fix: "make the health route answer 2xx without depending on what is down, or point HEALTHCHECK at a route that does",
+    };
+  }
+
+  if (py) {
+    return {
+      kind: "python-exception",
+      cause: `the app raised ${py.line}`,
+      evidence: [...exit, ...(py.where ? [`raised at: ${py.where}`] : []), ...logEvidence],
+      fix: "fix the exception in the app, then rebuild",
+    };
+  }
+  return {
+    kind: "unknown",
+    cause: f.phase === "exited" ? `the container stopped with exit code ${f.exitCode ?? "?"} before answering` : f.phase === "start" ? `the engine could not start the container: ${f.startError ?? "no reason given"}` : "the app did not answer in time",
+    evidence: [...(f.startError ? [`engine: ${f.startError}`] : []), ...exit, ...check, ...logEvidence],
+    fix: "read the logs above; run with --verbose, or start it by hand: docker run --rm -it <image>",
+  };
+}
+
+function isLoopback(address: string): boolean {
+  return address.startsWith("127.") || address === "::1";
+}
+
+/** Listening TCP sockets from /proc/net/tcp and /proc/net/tcp6 text. */
+export function parseProcNetTcp(text: string): Listener[] {
+  const out: Listener[] = [];
+  for (const line of text.split("\n")) {
+    const cols = line.trim().split(/\s+/);
+    if (cols.length < 4 || cols[3] !== "0A" || !/^[0-9A-F]+:[0-9A-F]{4}$/i.test(cols[1])) continue;
+    const [hex, port] = cols[1].split(":");
+    out.push({ address: hex.length === 8 ? ipv4(hex) : ipv6(hex), port: parseInt(port, 16) });
+  }
+  return out;
+}
+
+function ipv4(hex: string): string {
+  return [3, 2, 1, 0].map((i) => parseInt(hex.slice(i * 2, i * 2 + 2), 16)).join(".");
+}
+
+function ipv6(hex: string): string {
+  if (/^0{32}$/.test(hex)) return "::";
+  if (hex === "00000000000000000000000001000000") return "::1";
+  if (hex.startsWith("0000000000000000FFFF0000")) return ipv4(hex.slice(24));
+  const words: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    const w = hex.slice(i * 8, i * 8 + 8);
+    const le = w.match(/../g)!.reverse().join("");
+    words.push(le.slice(0, 4), le.slice(4));
+  }
+  return words.map((w) => w.replace(/^0+(?=.)/, "").toLowerCase()).join(":");
+}
