@@ -22,6 +22,8 @@ export interface EntryCandidate {
   source?: SourceRef;
   /** Higher is more likely. */
   score: number;
+  /** Directory gunicorn must run from (`--chdir`) when the module lives under a source root such as "src". */
+  chdir?: string;
 }
 
 export interface Route {
@@ -84,8 +86,16 @@ export interface AppModel {
   /** Static files served under static_url_path. */
   staticRoute?: { urlPath: string; folder: string; files: string[] };
   port: { value: number; from: string; source?: SourceRef; envVar?: string };
-  python: { wanted?: string; from?: string };
+  python: {
+    wanted?: string;
+    from?: string;
+    /** What flaskpack's Debian base provides ("3.11"), and whether it satisfies `wanted`. */
+    provided?: string;
+    satisfied?: boolean;
+  };
   dependencies: Dependency[];
+  /** Development-only dependencies (requirements-dev.txt, Poetry dev groups, Pipfile [dev-packages]): not for the image. */
+  devDependencies?: Dependency[];
   /** Import roots seen in code that no dependency provides ("imported but not declared"). */
   undeclaredImports: { module: string; source: SourceRef }[];
   /** Declared distributions never imported (normalized names). */
