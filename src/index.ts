@@ -5,3 +5,5 @@ export { doctor } from "./engine/doctor.ts";
 export { buildBase, baseTag, mapRequirements, debianPackageFor } from "./base/index.ts";
 export { readImage, readImageFiles, extractImage, diffImages } from "./image/index.ts";
 export type { ImageModel, ImageFile, ImageLayer, ImageConfig, ImageDiff, ExtractResult } from "./image/index.ts";
+export { xray, xrayDiff } from "./xray/index.ts";
+export type { XrayReport, Finding } from "./xray/index.ts";
