@@ -65,7 +65,7 @@ export function planFrom(app: AppModel, opts: PlanOptions = {}): BuildPlan {
   if (deps === "debian") {
     basePackages = mapRequirements([...names, "gunicorn"]);
     baseImage = opts.base ?? baseTag(basePackages).tag;
-    for (const d of app.dependencies.filter((x) => x.specifier && /==|~=|<|>/.test(x.specifier))) {
+    for (const d of app.dependencies.filter((x) => x.specifier && /==|~=|<|!=/.test(x.specifier))) {
       warnings.push(`${d.name}${d.specifier}: debian mode installs Debian's packaged version, which may not satisfy the pin; use --deps pip to honor it`);
     }
     for (const d of app.dependencies.filter((x) => x.local)) warnings.push(`${d.name} is a local path (${d.local}); debian mode cannot install it, use --deps pip`);

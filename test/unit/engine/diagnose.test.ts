@@ -1,0 +1,81 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { diagnose, parseProcNetTcp, type FailureFacts } from "../../../src/engine/diagnose.ts";
+import { parseBuildLog, tagsFor } from "../../../src/engine/build.ts";
+import { parseEnvFile, demux } from "../../../src/engine/run.ts";
+
+const base: FailureFacts = { image: "x", phase: "exited", logs: [], containerPort: 5000, hostPort: 32768 };
+
+test("exit 127 / executable not found → command-not-found, naming the command", () => {
+  const d = diagnose({ ...base, phase: "start", exitCode: 127, startError: 'OCI runtime create failed: container_linux.go:380: starting container process caused: exec: "gunicorn": executable file not found in $PATH: unknown' });
+  assert.equal(d.kind, "command-not-found");
+  assert.match(d.cause, /gunicorn/);
+  assert.match(d.fix, /requirements/);
+});
+
+test("a KeyError from os.environ → missing-env with the variable's name", () => {
+  const logs = ["Traceback (most recent call last):", '  File "/app/app.py", line 7, in <module>', '    DATABASE_URL = os.environ["DATABASE_URL"]', "KeyError: 'DATABASE_URL'", "[INFO] Worker exiting (pid: 8)"];
+  const d = diagnose({ ...base, exitCode: 3, logs });
+  assert.equal(d.kind, "missing-env");
+  assert.match(d.cause, /DATABASE_URL/);
+  assert.match(d.fix, /-e DATABASE_URL=/);
+});
+
+test("ModuleNotFoundError → python-exception, with the app frame as evidence", () => {
+  const logs = ["Traceback (most recent call last):", '  File "/usr/lib/python3/dist-packages/gunicorn/arbiter.py", line 589, in spawn_worker', '  File "/app/app.py", line 3, in <module>', "ModuleNotFoundError: No module named 'flask_sqlalchemy'", "[INFO] Worker failed to boot."];
+  const d = diagnose({ ...base, exitCode: 3, logs });
+  assert.equal(d.kind, "python-exception");
+  assert.match(d.cause, /ModuleNotFoundError: No module named 'flask_sqlalchemy'/);
+  assert.ok(d.evidence.some((e) => e.includes("/app/app.py")));
+  assert.match(d.fix, /flask_sqlalchemy/);
+});
+
+test("writing under a read-only root → read-only-fs", () => {
+  const d = diagnose({ ...base, exitCode: 3, readOnlyRoot: true, logs: ["OSError: [Errno 30] Read-only file system: '/app/state.db'"] });
+  assert.equal(d.kind, "read-only-fs");
+  assert.match(d.cause, /\/app\/state\.db/);
+});
+
+test("listening on 127.0.0.1 inside → bound-to-localhost; on another port → wrong-port", () => {
+  const local = diagnose({ ...base, phase: "not-answering", listening: [{ address: "127.0.0.1", port: 5000 }] });
+  assert.equal(local.kind, "bound-to-localhost");
+  const other = diagnose({ ...base, phase: "not-answering", listening: [{ address: "0.0.0.0", port: 5000 }], containerPort: 8080 });
+  assert.equal(other.kind, "wrong-port");
+  assert.match(other.cause, /5000.*8080/);
+});
+
+test("host port taken, OOM kill, failing health check", () => {
+  assert.equal(diagnose({ ...base, phase: "start", startError: "driver failed programming external connectivity on endpoint x: Error starting userland proxy: listen tcp4 127.0.0.1:40000: bind: address already in use", hostPort: 40000 }).kind, "port-in-use");
+  const oom = diagnose({ ...base, exitCode: 137, oomKilled: true, memoryBytes: 16 * 1048576 });
+  assert.equal(oom.kind, "oom");
+  assert.match(oom.cause, /16 MiB/);
+  const sick = diagnose({ ...base, phase: "unhealthy", health: { log: [{ exitCode: 1, output: "urllib.error.HTTPError: HTTP Error 503: SERVICE UNAVAILABLE" }], command: ["python3", "-c", "..."] } });
+  assert.equal(sick.kind, "unhealthy");
+  assert.match(sick.cause, /HTTP Error 503/);
+});
+
+test("/proc/net/tcp parsing finds listeners in IPv4 and IPv6", () => {
+  const text = [
+    "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode",
+    "   0: 0100007F:1388 00000000:0000 0A 00000000:00000000 00:00000000 00000000 10001        0 1 1",
+    "   1: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000 10001        0 2 1",
+    "   2: 0100007F:1388 0100007F:9C40 01 00000000:00000000 00:00000000 00000000 10001        0 3 1",
+    "   0: 00000000000000000000000000000000:1F40 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 4 1",
+  ].join("\n");
+  assert.deepEqual(parseProcNetTcp(text), [
+    { address: "127.0.0.1", port: 5000 },
+    { address: "0.0.0.0", port: 8080 },
+    { address: "::", port: 8000 },
+  ]);
+});
+
+test("build log steps and cache hits; tags; env files; stream demux", () => {
+  const steps = parseBuildLog(["Step 1/3 : FROM base", " ---> 123", "Step 2/3 : COPY requirements.txt /tmp/", " ---> Using cache", " ---> abc", "Step 3/3 : COPY . /app", " ---> def"]);
+  assert.deepEqual(steps.map((s) => s.cached), [false, true, false]);
+  assert.deepEqual(tagsFor("/x/My App", undefined, "abc123"), ["my-app:abc123", "my-app:latest"]);
+  assert.deepEqual(tagsFor("/x/a", "reg.local:5000/team/a", "abc"), ["reg.local:5000/team/a:abc", "reg.local:5000/team/a:latest"]);
+  assert.deepEqual(tagsFor("/x/a", "a:v1", "abc"), ["a:v1"]);
+  assert.deepEqual(parseEnvFile("# c\nexport A=1\nB='two words'\n\nC=\"x=y\"\n"), { A: "1", B: "two words", C: "x=y" });
+  const frame = (s: number, t: string) => Buffer.concat([Buffer.from([s, 0, 0, 0, 0, 0, 0, t.length]), Buffer.from(t)]);
+  assert.equal(demux(Buffer.concat([frame(1, "out\n"), frame(2, "err\n")])), "out\nerr\n");
+});
