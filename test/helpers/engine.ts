@@ -9,6 +9,8 @@ export const BASES = {
   flask: ["python3-flask", "gunicorn"],
   flaskPg: ["python3-flask", "gunicorn", "python3-psycopg2"],
   pip: ["python3-venv", "python3-pip"],
+  /** slim's regression fixtures: time zones and CA certificates on top of flask. */
+  slimFix: ["python3-flask", "gunicorn", "tzdata", "ca-certificates"],
 } as const;
 
 const built = new Map<string, Promise<BaseImage>>();
