@@ -6,7 +6,7 @@ import { open, stat, mkdtemp, rm, readdir, type FileHandle } from "node:fs/promi
 import { createReadStream, createWriteStream } from "node:fs";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
-import { Transform } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import { tmpdir } from "node:os";
 import { join, posix } from "node:path";
 import { Decompress } from "fzstd";
@@ -153,7 +153,7 @@ async function openBlob(fh: FileHandle, start: number, end: number, release: () 
   const compression: Compression =
     bytesRead >= 2 && magic[0] === 0x1f && magic[1] === 0x8b ? "gzip" : bytesRead === 4 && magic.readUInt32LE(0) === 0xfd2fb528 ? "zstd" : "none";
   if (compression === "none") return { bytes: new FileRangeSource(fh, start, end) as ByteSource, compression, close: release };
-  const raw = createReadStream("", { fd: fh.fd, start, end: Math.max(start, end - 1), autoClose: false, highWaterMark: 1 << 20 });
+  const raw = Readable.from(fileChunks(fh, start, end));
   const decoded = compression === "gzip" ? raw.pipe(createGunzip()) : raw.pipe(zstdStream());
   raw.on("error", (e) => decoded.destroy(e));
   const bytes = new StreamSource(decoded as AsyncIterable<Buffer>);
@@ -168,6 +168,17 @@ async function openBlob(fh: FileHandle, start: number, end: number, release: () 
       await release();
     },
   };
+}
+
+/** Reads [start, end) of a shared file handle, which stays open for the other members. */
+async function* fileChunks(fh: FileHandle, start: number, end: number): AsyncGenerator<Buffer> {
+  for (let at = start; at < end; ) {
+    const buf = Buffer.allocUnsafe(Math.min(1 << 20, end - at));
+    const { bytesRead } = await fh.read(buf, 0, buf.length, at);
+    if (bytesRead === 0) return;
+    at += bytesRead;
+    yield buf.subarray(0, bytesRead);
+  }
 }
 
 function zstdStream(): Transform {
