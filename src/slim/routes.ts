@@ -12,8 +12,9 @@ import importlib, json, os, sys
 sys.path.insert(0, os.getcwd())
 mod_name, _, expr = sys.argv[1].partition(":")
 mod = importlib.import_module(mod_name)
-expr = expr or "application"
-if "(" in expr:
+if not expr:
+    app = next(v for v in vars(mod).values() if hasattr(v, "url_map") and hasattr(v, "wsgi_app"))
+elif "(" in expr:
     app = eval(expr, vars(mod))
 else:
     app = mod
@@ -51,6 +52,9 @@ export function appTarget(argv: string[], env: string[] = [], app?: AppModel): s
     const call = /^--call$/.test(a) ? argv[i + 1] : undefined;
     if (call) return call;
   }
+  const script = argv.findIndex((a) => /^(?:\S*\/)?python[\d.]*$/.test(a));
+  const file = script >= 0 ? argv.slice(script + 1).find((a) => /^[\w./-]+\.py$/.test(a)) : undefined;
+  if (file) return `${file.replace(/^\.\//, "").replace(/\.py$/, "").replace(/\//g, ".")}:`;
   const flaskApp = env.find((e) => e.startsWith("FLASK_APP="))?.slice("FLASK_APP=".length);
   if (flaskApp) return flaskApp.includes(":") ? flaskApp : `${flaskApp.replace(/\.py$/, "")}:app`;
   return undefined;
