@@ -59,7 +59,7 @@ function compareFragment(a: string, b: string): number {
 export function compareDebianVersions(a: string, b: string): number {
   const va = parseDebianVersion(a);
   const vb = parseDebianVersion(b);
-  if (va.epoch !== vb.epoch) return va.epoch - vb.epoch;
+  if (va.epoch !== vb.epoch) return Math.sign(va.epoch - vb.epoch);
   const u = compareFragment(va.upstream, vb.upstream);
   if (u) return Math.sign(u);
   return Math.sign(compareFragment(va.revision, vb.revision));

@@ -108,13 +108,15 @@ export function loadVulnDb(dir = defaultDbDir(), names?: Set<string>): VulnDb {
     const vulns = existsSync(join(dir, "vulns")) ? join(dir, "vulns") : dir;
     let count = 0;
     let newest = "";
-    for (const file of recordFiles(vulns, names)) {
+    for (const { file, wanted } of recordFiles(vulns, names)) {
       const text = readFileSync(file, "utf8");
-      const r = (file.endsWith(".json") ? JSON.parse(text) : YAML.parse(text)) as OsvRecord;
-      if (!r?.id) continue;
+      // Every record counts toward the data's age; only the scanned packages' records are parsed.
+      const modified = /^\s*"?modified"?\s*:\s*"?([0-9T:.Z+-]+)/m.exec(text)?.[1];
+      if (modified && modified > newest) newest = modified;
       count++;
-      if (r.modified && r.modified > newest) newest = r.modified;
-      add(r);
+      if (!wanted) continue;
+      const r = (file.endsWith(".json") ? JSON.parse(text) : YAML.parse(text)) as OsvRecord;
+      if (r?.id) add(r);
     }
     if (count) db.sources.push({ name: "osv-pypi", path: vulns, updatedAt: newest || undefined, records: count });
   }
@@ -138,14 +140,14 @@ function readMeta(dir: string): DbMeta | undefined {
 }
 
 /** OSV record files; in the advisory-database layout, only the folders of the wanted packages are read. */
-function recordFiles(root: string, names?: Set<string>): string[] {
-  const out: string[] = [];
+function recordFiles(root: string, names?: Set<string>): { file: string; wanted: boolean }[] {
+  const out: { file: string; wanted: boolean }[] = [];
   for (const e of readdirSync(root, { withFileTypes: true })) {
     const full = join(root, e.name);
     if (e.isDirectory()) {
-      if (names && !names.has(normalizePypiName(e.name))) continue;
-      for (const f of readdirSync(full)) if (/\.(ya?ml|json)$/.test(f)) out.push(join(full, f));
-    } else if (/\.(ya?ml|json)$/.test(e.name) && e.name !== META_FILE && e.name !== TRACKER_FILE) out.push(full);
+      const wanted = !names || names.has(normalizePypiName(e.name));
+      for (const f of readdirSync(full)) if (/\.(ya?ml|json)$/.test(f)) out.push({ file: join(full, f), wanted });
+    } else if (/\.(ya?ml|json)$/.test(e.name) && e.name !== META_FILE && e.name !== TRACKER_FILE) out.push({ file: full, wanted: true });
   }
   return out;
 }
