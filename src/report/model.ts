@@ -100,7 +100,8 @@ export interface GeneratedFile {
 
 export interface CheckOutcome {
   enabled: boolean;
-  failOn: Severity;
+  /** Vulnerabilities at or above this severity fail the check; null: vulnerabilities never fail it. */
+  failOn: Severity | null;
   lintThreshold: "error" | "warning" | "info";
   passed: boolean;
   /** One line per reason the check failed. */

@@ -122,7 +122,7 @@ export const reportSchema = {
     check: {
       type: "object",
       required: ["enabled", "failOn", "lintThreshold", "passed", "reasons"],
-      properties: { enabled: { type: "boolean" }, failOn: severity, lintThreshold: { enum: ["error", "warning", "info"] }, passed: { type: "boolean" }, reasons: { type: "array", items: { type: "string" } } },
+      properties: { enabled: { type: "boolean" }, failOn: nullable(severity), lintThreshold: { enum: ["error", "warning", "info"] }, passed: { type: "boolean" }, reasons: { type: "array", items: { type: "string" } } },
     },
     nextSteps: { type: "array", items: { type: "string" } },
     outDir: { type: "string" },
