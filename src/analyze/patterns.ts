@@ -3,6 +3,11 @@
 const SECRET_PART = /(^|_)(SECRET|PASSWORD|PASSWD|PASS|PWD|TOKEN|APIKEY|API_KEY|PRIVATE_KEY|ACCESS_KEY|CREDENTIALS?|KEY|SALT)(_|$)/i;
 const CREDENTIAL_URL_NAME = /(^|_)(DATABASE|DB|REDIS|MONGO|MONGODB|AMQP|BROKER|CELERY_BROKER|SQLALCHEMY_DATABASE)_(URL|URI|DSN)$/i;
 
+/** A name whose literal value is itself a secret (SECRET_KEY, API_TOKEN), unlike DATABASE_URL which may hold none. */
+export function isSecretValueName(name: string): boolean {
+  return isSecretName(name) && !CREDENTIAL_URL_NAME.test(name);
+}
+
 /** SECRET_KEY, DB_PASSWORD, GITHUB_TOKEN, STRIPE_API_KEY, DATABASE_URL (URLs of databases carry credentials). */
 export function isSecretName(name: string): boolean {
   if (/^(KEY_PREFIX|CACHE_KEY_PREFIX|SESSION_KEY_PREFIX|PRIMARY_KEY|SORT_KEYS|JSON_SORT_KEYS)$/i.test(name)) return false;

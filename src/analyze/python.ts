@@ -3,7 +3,7 @@
  * Nothing here resolves across files; index.ts joins the facts of all files.
  */
 import { parsePython, stringValue, literalText, dottedName, callArgs, lineOf, type Node } from "./parse.ts";
-import { isSecretName, serviceForUrl, urlHasCredentials } from "./patterns.ts";
+import { isSecretName, isSecretValueName, serviceForUrl, urlHasCredentials } from "./patterns.ts";
 
 export interface ImportBinding {
   scope: string;
@@ -148,6 +148,16 @@ const ROUTE_METHODS: Record<string, string[] | undefined> = {
   patch: ["PATCH"],
 };
 const HTTP_METHODS = ["get", "post", "put", "delete", "patch", "head", "options"];
+const INTERESTING_CALL = /(^|\.)(get|getenv|register_blueprint|add_url_rule|run|from_envvar|from_prefixed_env|from_mapping|update|dict|connect)$/;
+const URLISH = /(postgres|mysql|mariadb|redis|mongodb|sqlite)[\w+]*:\/\//i;
+
+/** The callee of a call as written when it is a plain dotted name ("os.environ.get"), else "". */
+function calleeText(text: string, start: number, end: number): string {
+  const paren = text.indexOf("(", start);
+  if (paren < 0 || paren > end) return "";
+  const callee = text.slice(start, paren);
+  return /^[\w.\s]+$/.test(callee) ? callee.replace(/\s+/g, "") : "";
+}
 
 interface Ctx {
   scope: string;
@@ -218,7 +228,7 @@ export async function pythonFacts(text: string, file: string, module: string, is
 
     const secretAssign = (name: string, value: Node, line: number): void => {
       const v = stringValue(value);
-      if (v && isSecretName(name))
+      if (v && isSecretValueName(name))
         facts.secrets.push({ id: "secret-hardcoded", severity: "error", message: `${name} is hard-coded in source`, line });
     };
 
@@ -447,61 +457,70 @@ export async function pythonFacts(text: string, file: string, module: string, is
       return parts.length === 2 && parts.some((p) => p?.text === "__name__") && parts.some((p) => stringValue(p) === "__main__");
     };
 
-    const visit = (node: Node, ctx: Ctx): void => {
-      switch (node.type) {
+    // A cursor walk: node objects are only made for the few kinds the analyzer reads, and calls and strings are
+    // first filtered on their source text, which keeps a file at well under a millisecond.
+    const cursor = tree.walk();
+    const visit = (ctx: Ctx): void => {
+      const type = cursor.nodeType;
+      let childCtx = ctx;
+      let mainGuardIf = false;
+      switch (type) {
         case "ERROR":
-          if (!facts.syntaxError) facts.syntaxError = { line: lineOf(node), column: node.startPosition.column + 1 };
+          if (!facts.syntaxError) facts.syntaxError = { line: cursor.startPosition.row + 1, column: cursor.startPosition.column + 1 };
           break;
         case "import_statement":
         case "import_from_statement":
-          onImport(node, ctx);
+          onImport(cursor.currentNode, ctx);
           return;
         case "decorated_definition":
-          onDecorated(node, ctx);
+          onDecorated(cursor.currentNode, ctx);
           break;
-        case "function_definition": {
-          const scope = onFunction(node, ctx);
-          const body = node.childForFieldName("body");
-          if (body) visit(body, { scope, mainGuard: ctx.mainGuard });
-          return;
-        }
+        case "function_definition":
+          childCtx = { scope: onFunction(cursor.currentNode, ctx), mainGuard: ctx.mainGuard };
+          break;
         case "class_definition": {
-          const name = onClass(node);
-          const body = node.childForFieldName("body");
-          if (body) visit(body, { ...ctx, inClass: ctx.inClass ? `${ctx.inClass}.${name}` : name });
-          return;
+          const name = onClass(cursor.currentNode);
+          childCtx = { ...ctx, inClass: ctx.inClass ? `${ctx.inClass}.${name}` : name };
+          break;
         }
         case "if_statement":
-          if (isMainGuard(node.childForFieldName("condition"))) {
-            for (const c of node.namedChildren) if (c && c.type !== "comparison_operator") visit(c, { ...ctx, mainGuard: c.type === "block" });
-            return;
-          }
+          mainGuardIf = /^if\s*\(?\s*(__name__\s*==\s*["']__main__["']|["']__main__["']\s*==\s*__name__)/.test(text.slice(cursor.startIndex, cursor.startIndex + 40)) &&
+            isMainGuard(cursor.currentNode.childForFieldName("condition"));
           break;
         case "assignment":
-          onAssignment(node, ctx);
+          onAssignment(cursor.currentNode, ctx);
           break;
         case "call":
-          onCall(node, ctx);
+          if (INTERESTING_CALL.test(calleeText(text, cursor.startIndex, cursor.endIndex))) onCall(cursor.currentNode, ctx);
           break;
-        case "subscript": {
-          const v = dottedName(node.childForFieldName("value"));
-          if (v === "os.environ" || v === "environ") {
-            const name = stringValue(node.childForFieldName("subscript"));
-            const left = node.parent?.type === "assignment" ? node.parent.childForFieldName("left") : null;
-            const isWrite = left?.startIndex === node.startIndex && left?.endIndex === node.endIndex;
-            if (name && !isWrite) facts.env.push({ name, required: true, how: "os.environ[]", line: lineOf(node) });
-          }
+        case "subscript":
+          if (/^(os\.)?environ\s*\[/.test(text.slice(cursor.startIndex, cursor.startIndex + 16))) onEnvSubscript(cursor.currentNode);
           break;
-        }
         case "string":
-          onString(node);
+          if (URLISH.test(text.slice(cursor.startIndex, Math.min(cursor.endIndex, cursor.startIndex + 40)))) onString(cursor.currentNode);
+          return;
+        case "comment":
           return;
       }
-      if (node.isMissing && !facts.syntaxError) facts.syntaxError = { line: lineOf(node), column: node.startPosition.column + 1 };
-      for (const c of node.children) if (c && (c.isNamed || c.isMissing)) visit(c, ctx);
+      if (cursor.nodeIsMissing && !facts.syntaxError) facts.syntaxError = { line: cursor.startPosition.row + 1, column: cursor.startPosition.column + 1 };
+      if (!cursor.gotoFirstChild()) return;
+      do {
+        if (!cursor.nodeIsNamed && !cursor.nodeIsMissing) continue;
+        const c = mainGuardIf ? { ...childCtx, mainGuard: cursor.currentFieldName === "consequence" } : childCtx;
+        visit(c);
+      } while (cursor.gotoNextSibling());
+      cursor.gotoParent();
     };
 
-    visit(tree.rootNode, { scope: "", mainGuard: false });
+    const onEnvSubscript = (node: Node): void => {
+      const name = stringValue(node.childForFieldName("subscript"));
+      const left = node.parent?.type === "assignment" ? node.parent.childForFieldName("left") : null;
+      const isWrite = left?.startIndex === node.startIndex && left?.endIndex === node.endIndex;
+      if (name && !isWrite) facts.env.push({ name, required: true, how: "os.environ[]", line: lineOf(node) });
+    };
+
+    visit({ scope: "", mainGuard: false });
+    cursor.delete();
 
     for (const f of facts.factories) f.createsApp = facts.apps.some((a) => a.scope === f.name);
     facts.factories = facts.factories.filter((f) => f.createsApp || f.name === "create_app" || f.name === "make_app");
