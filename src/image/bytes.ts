@@ -80,10 +80,10 @@ export class StreamSource implements ByteSource {
   private buffered = 0;
   private done = false;
   private consumed = 0;
-  private readonly it: AsyncIterator<Buffer>;
+  private readonly it: AsyncIterator<Buffer> | Iterator<Buffer>;
 
-  constructor(stream: AsyncIterable<Buffer>) {
-    this.it = stream[Symbol.asyncIterator]();
+  constructor(stream: AsyncIterable<Buffer> | Iterable<Buffer>) {
+    this.it = Symbol.asyncIterator in stream ? stream[Symbol.asyncIterator]() : stream[Symbol.iterator]();
   }
 
   get position(): number {

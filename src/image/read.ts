@@ -7,6 +7,7 @@ import { corrupt, openImageSource, type Compression, type ImageSource } from "./
 import { readLayout, type ImageLayout } from "./layout.ts";
 import type { ImageLayer, ImageModel } from "./model.ts";
 import { TarError, normalizeName, tarEntries, type TarEntry } from "./tar.ts";
+import type { ByteSource } from "./bytes.ts";
 import { mergeLayers, treeFiles, whiteoutOf, type LayerEntry, type LayerListing, type MergedTree } from "./tree.ts";
 
 /** Called for every usable entry of every layer, in order; may read the entry's body. */
@@ -36,37 +37,9 @@ export async function scanLayers(img: OpenedImage, opts: { progress?: Progress; 
     opts.progress?.detail(`layer ${i + 1}/${blobs.length}: ${blobs[i].digest ?? blobs[i].blob}`);
     const blob = await img.source.openLayer(blobs[i].blob);
     compression.push(blob.compression);
-    const listing: LayerListing = { entries: [], tarEntries: 0, anomalies: [] };
+    let listing: LayerListing;
     try {
-      let seq = 0;
-      for await (const tar of tarEntries(blob.bytes)) {
-        listing.tarEntries++;
-        const h = tar.header;
-        const n = normalizeName(h.name);
-        const at = seq++;
-        if (n.unsafe) {
-          listing.anomalies.push({ layer: i, path: h.name, why: `unsafe name (${n.unsafe}); entry ignored` });
-          continue;
-        }
-        if (n.absolute) listing.anomalies.push({ layer: i, path: h.name, why: "absolute name; read relative to the image root" });
-        if (n.path === "") continue;
-        const w = whiteoutOf(n.path);
-        let linkname: string | undefined;
-        if (h.type === "symlink") linkname = h.linkname;
-        else if (h.type === "hardlink") {
-          const t = normalizeName(h.linkname);
-          if (t.unsafe || !t.path) {
-            listing.anomalies.push({ layer: i, path: n.path, why: `hard link to ${JSON.stringify(h.linkname)}, outside the image; entry ignored` });
-            continue;
-          }
-          linkname = t.path;
-        }
-        const entry: LayerEntry = { seq: at, path: w.path, type: h.type, size: h.size, mode: h.mode, uid: h.uid, gid: h.gid };
-        if (linkname !== undefined) entry.linkname = linkname;
-        if (w.whiteout) entry.whiteout = w.whiteout;
-        listing.entries.push(entry);
-        if (opts.visit) await opts.visit(i, entry, tar);
-      }
+      listing = await listLayer(blob.bytes, i, opts.visit);
     } catch (e) {
       if (e instanceof TarError) throw corrupt(img.source.label, `layer ${i + 1} (${blobs[i].blob}): ${e.message} at byte ${e.offset}`);
       const code = (e as { code?: string }).code ?? "";
@@ -79,6 +52,41 @@ export async function scanLayers(img: OpenedImage, opts: { progress?: Progress; 
     listings.push(listing);
   }
   return { listings, compression };
+}
+
+/** Lists one layer tar: every usable entry, normalised, whiteouts recognised; odd entries become anomalies. */
+export async function listLayer(bytes: ByteSource, i: number, visit?: EntryVisitor): Promise<LayerListing> {
+  const listing: LayerListing = { entries: [], tarEntries: 0, anomalies: [] };
+  let seq = 0;
+  for await (const tar of tarEntries(bytes)) {
+    listing.tarEntries++;
+    const h = tar.header;
+    const n = normalizeName(h.name);
+    const at = seq++;
+    if (n.unsafe) {
+      listing.anomalies.push({ layer: i, path: h.name, why: `unsafe name (${n.unsafe}); entry ignored` });
+      continue;
+    }
+    if (n.absolute) listing.anomalies.push({ layer: i, path: h.name, why: "absolute name; read relative to the image root" });
+    if (n.path === "") continue;
+    const w = whiteoutOf(n.path);
+    let linkname: string | undefined;
+    if (h.type === "symlink") linkname = h.linkname;
+    else if (h.type === "hardlink") {
+      const t = normalizeName(h.linkname);
+      if (t.unsafe || !t.path) {
+        listing.anomalies.push({ layer: i, path: n.path, why: `hard link to ${JSON.stringify(h.linkname)}, outside the image; entry ignored` });
+        continue;
+      }
+      linkname = t.path;
+    }
+    const entry: LayerEntry = { seq: at, path: w.path, type: h.type, size: h.size, mode: h.mode, uid: h.uid, gid: h.gid };
+    if (linkname !== undefined) entry.linkname = linkname;
+    if (w.whiteout) entry.whiteout = w.whiteout;
+    listing.entries.push(entry);
+    if (visit) await visit(i, entry, tar);
+  }
+  return listing;
 }
 
 /** Assembles the ImageModel from the layout and the merged tree, aligning history (empty layers included). */
