@@ -17,8 +17,10 @@ export interface ComposePlan {
   user: { uid: number; gid: number };
   writablePaths: string[];
   healthPath?: string;
-  /** "KEY=VALUE" lines the image sets at run time (PORT=8080, PYTHONUNBUFFERED=1, ...). */
+  /** Variables the app needs at run time that are not baked into the image (secrets, required values). */
   runtimeEnv: string[];
+  /** Per runtime variable: why it is one (becomes the comment in .env.example). */
+  runtimeEnvNotes?: Record<string, string>;
   /** The app image tag, when the plan names one. */
   image?: string;
 }
@@ -32,7 +34,7 @@ export interface ComposeOptions {
   build?: string | false;
   /** Dockerfile name inside the build context, when not "Dockerfile". */
   dockerfile?: string;
-  /** Host port for the app (default plan.port); published on `bind` only. */
+  /** Host port for the app (default plan.port; 0 → a free port the engine picks); published on `bind` only. */
   hostPort?: number;
   /** Host address ports are published on (default 127.0.0.1). */
   bind?: string;
@@ -191,20 +193,18 @@ function appParts(app: AppModel, plan: ComposePlan, opts: ComposeOptions, kinds:
     dependsOn.redis = { condition: "service_healthy" };
   }
 
-  for (const kv of plan.runtimeEnv) {
-    const i = kv.indexOf("=");
-    if (i > 0) {
-      taken.add(kv.slice(0, i));
-      inline[kv.slice(0, i)] = kv.slice(i + 1);
-    }
-  }
-  if (!taken.has("PORT")) inline.PORT = String(plan.port);
+  inline.PORT = String(plan.port);
   taken.add("PORT");
-  for (const v of app.env) {
-    if (taken.has(v.name)) continue;
-    if (v.secret) put({ name: v.name, value: secret(v.name), example: "change-me", comment: `secret read by ${v.source ? `${v.source.file}:${v.source.line}` : "the app"}` });
-    else if (v.required && v.default === undefined) put({ name: v.name, value: "", example: "", comment: `required by ${v.source ? `${v.source.file}:${v.source.line}` : "the app"}` });
-    else if (v.default !== undefined) put({ name: v.name, value: v.default, example: v.default, comment: "default from the source; change if needed" });
+  const byName = new Map(app.env.map((v) => [v.name, v]));
+  const names = [...new Set([...plan.runtimeEnv, ...app.env.map((v) => v.name)])];
+  for (const n of names) {
+    if (taken.has(n)) continue;
+    const v = byName.get(n);
+    const where = v?.source ? `${v.source.file}:${v.source.line}` : "the app";
+    const note = plan.runtimeEnvNotes?.[n];
+    if (v?.secret) put({ name: n, value: secret(n), example: "change-me", comment: note ?? `secret read by ${where}` });
+    else if (v?.default !== undefined) put({ name: n, value: v.default, example: v.default, comment: note ?? `default from ${where}` });
+    else if (v?.required || plan.runtimeEnv.includes(n)) put({ name: n, value: "", example: "", comment: note ?? `required by ${where}` });
   }
 
   const image = opts.image ?? plan.image ?? `${opts.project ?? projectName(app)}-${name}:latest`;
@@ -218,7 +218,7 @@ function appParts(app: AppModel, plan: ComposePlan, opts: ComposeOptions, kinds:
     restart: "unless-stopped",
     env_file: [".env"],
     environment: inline,
-    ports: [`${bind}:${opts.hostPort ?? plan.port}:${plan.port}`],
+    ports: [opts.hostPort === 0 ? `${bind}::${plan.port}` : `${bind}:${opts.hostPort ?? plan.port}:${plan.port}`],
     user: `${plan.user.uid}:${plan.user.gid}`,
     read_only: true,
     tmpfs: ["/tmp"],
