@@ -7,3 +7,7 @@ export { readImage, readImageFiles, extractImage, diffImages } from "./image/ind
 export type { ImageModel, ImageFile, ImageLayer, ImageConfig, ImageDiff, ExtractResult } from "./image/index.ts";
 export { xray, xrayDiff } from "./xray/index.ts";
 export type { XrayReport, Finding } from "./xray/index.ts";
+export { ship, outDirFor, STAGES } from "./ship/index.ts";
+export type { ShipOptions, ShipResult, Stage } from "./ship/index.ts";
+export { renderHtml, renderTerminal, writeReport, reportSchema } from "./report/index.ts";
+export type { ShipReport, ImageFacts, RouteCheck, StageRecord } from "./report/index.ts";

@@ -47,7 +47,7 @@
     draw("chart-layers-" + side, {
       tooltip: { trigger: "item", formatter: function (p) { var l = layers[p.dataIndex]; return "layer " + l.index + ": " + bytes(l.sizeBytes) + "<br>" + escapeHtml(l.createdBy).slice(0, 300); } },
       grid: { left: 260, right: 70, top: 10, bottom: 30 },
-      xAxis: { type: "value", axisLabel: { formatter: bytes } },
+      xAxis: { type: "value", splitNumber: 3, axisLabel: { formatter: bytes, hideOverlap: true } },
       yAxis: { type: "category", inverse: true, data: layers.map(function (l) { var t = l.createdBy.replace(/^\/bin\/sh -c (#\(nop\)\s*)?/, ""); return l.index + ": " + (t.length > 38 ? t.slice(0, 37) + "…" : t); }) },
       series: [{ type: "bar", data: layers.map(function (l) { return l.sizeBytes; }), itemStyle: { color: colors[side] },
         label: { show: true, position: "right", formatter: function (p) { return bytes(p.value); } } }],
