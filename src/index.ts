@@ -11,3 +11,5 @@ export { ship, outDirFor, STAGES } from "./ship/index.ts";
 export type { ShipOptions, ShipResult, Stage } from "./ship/index.ts";
 export { renderHtml, renderTerminal, writeReport, reportSchema } from "./report/index.ts";
 export type { ShipReport, ImageFacts, RouteCheck, StageRecord } from "./report/index.ts";
+export { analyze, parseRequirements } from "./analyze/index.ts";
+export type { AppModel } from "./analyze/model.ts";

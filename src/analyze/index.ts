@@ -38,9 +38,10 @@ export async function analyze(dir: string, opts: { progress?: Progress } = {}): 
   const files = listProject(root);
   const problems: Finding[] = files.skipped.map((s) => ({ id: "file-skipped", severity: "info", message: `${s.file}: ${s.why}` }));
   const texts = new Map<string, string>();
+  const listed = new Set(files.all);
   const text = (rel: string): string | undefined => {
     if (texts.has(rel)) return texts.get(rel);
-    if (!files.all.includes(rel)) return undefined;
+    if (!listed.has(rel)) return undefined;
     const r = readText(root, rel);
     if (r.skipped) problems.push({ id: "file-skipped", severity: "info", message: `${rel} skipped: ${r.skipped}`, source: { file: rel, line: 1 } });
     if (r.text !== undefined) texts.set(rel, r.text);
