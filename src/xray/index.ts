@@ -56,7 +56,11 @@ export async function xray(ref: string, opts: XrayOptions = {}): Promise<XrayRep
       visit: async (layer, entry, tar) => {
         if (entry.whiteout || entry.type !== "file" || !worthScanning(entry.path, entry.size)) return;
         scannedFiles++;
-        for (const hit of findSecrets(await tar.body())) raw.push({ ...hit, path: entry.path, fsLayer: layer, seq: entry.seq });
+        // Binary files (a NUL in the first 8 kB) hold no text secrets: their bodies are skipped, not read.
+        const head = await tar.body(8192);
+        if (head.includes(0)) return;
+        const content = entry.size > head.length ? Buffer.concat([head, await tar.body()]) : head;
+        for (const hit of findSecrets(content)) raw.push({ ...hit, path: entry.path, fsLayer: layer, seq: entry.seq });
       },
     });
     const contentHits: ContentHit[] = raw.map(({ fsLayer, seq, ...h }) => {
