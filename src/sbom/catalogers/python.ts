@@ -82,8 +82,17 @@ function catalogPython(input: CatalogInput, prior: readonly Cataloged[]): Catalo
   return out;
 }
 
-/** The files a dist installed: RECORD, else installed-files.txt, else (Debian) its owner's files under its top-level modules. */
+/**
+ * The files a dist installed. A Debian-owned dist: its owner's files under the dist's top-level names (dpkg's
+ * list is what was really installed; Debian edits RECORD-listed files away). Otherwise RECORD, else
+ * installed-files.txt, else whatever is under its top-level names.
+ */
 function ownedFiles(dist: Dist, input: CatalogInput, debOwner: Cataloged | undefined): string[] {
+  const tops = (input.contents.get(`${dist.location}/top_level.txt`)?.toString("utf8") ?? "").split("\n").map((l) => l.trim()).filter(Boolean);
+  const prefixes = [...tops.map((t) => `${dist.site}/${t}/`), `${dist.location}/`];
+  const exact = new Set([...tops.map((t) => `${dist.site}/${t}.py`), dist.location]);
+  const underTops = (p: string) => exact.has(p) || prefixes.some((pre) => p.startsWith(pre));
+  if (debOwner) return debOwner.owned.filter(underTops);
   const record = input.contents.get(`${dist.location}/RECORD`);
   if (record) return unique(parseRecord(record.toString("utf8")).map((p) => input.resolve(joinPath(dist.site, p))).filter(Boolean));
   const installed = input.contents.get(`${dist.location}/installed-files.txt`);
@@ -91,15 +100,8 @@ function ownedFiles(dist: Dist, input: CatalogInput, debOwner: Cataloged | undef
     const files = installed.toString("utf8").split("\n").map((l) => l.trim()).filter(Boolean);
     return unique([...files.map((p) => input.resolve(joinPath(dist.location, p))), ...metadataFiles(dist, input)].filter(Boolean));
   }
-  // Debian's egg-info has neither; its files are the owner's files under the dist's top-level names.
-  const tops = (input.contents.get(`${dist.location}/top_level.txt`)?.toString("utf8") ?? "").split("\n").map((l) => l.trim()).filter(Boolean);
-  const prefixes = [...tops.map((t) => `${dist.site}/${t}/`), `${dist.location}/`];
-  const exact = new Set([...tops.map((t) => `${dist.site}/${t}.py`), dist.location]);
-  if (debOwner) {
-    return debOwner.owned.filter((p) => exact.has(p) || prefixes.some((pre) => p.startsWith(pre)));
-  }
   const files: string[] = [];
-  for (const [p, e] of input.entries) if (e.type !== "dir" && (exact.has(p) || prefixes.some((pre) => p.startsWith(pre)))) files.push(p);
+  for (const [p, e] of input.entries) if (e.type !== "dir" && underTops(p)) files.push(p);
   return files;
 }
 

@@ -1,0 +1,150 @@
+/**
+ * sbom against what the image itself says: dpkg-query and importlib.metadata run inside containers of the Debian
+ * bases and of every example image, built for real; CycloneDX output validated against the CycloneDX 1.6 schema.
+ */
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import AjvDraft7 from "ajv";
+import addFormats from "ajv-formats";
+import { copyExample, runCli } from "../helpers/cli.ts";
+import { cleanup, docker, testBase } from "../helpers/engine.ts";
+import type { Sbom } from "../../src/sbom/model.ts";
+
+const images: string[] = [];
+after(() => cleanup([], images));
+
+/** Runs a command in a fresh container of the image and returns its stdout. */
+async function inImage(image: string, cmd: string[]): Promise<string> {
+  const d = await docker();
+  const c = await d.createContainer({ Image: image, Entrypoint: cmd.slice(0, 1), Cmd: cmd.slice(1), User: "0", name: `fp-sbom-q-${process.pid}-${Date.now()}` });
+  try {
+    await c.start();
+    const { StatusCode } = await c.wait();
+    const raw = (await c.logs({ stdout: true, stderr: false })) as Buffer;
+    // Docker multiplexes the log stream in 8-byte-headed frames.
+    let out = "";
+    for (let i = 0; i + 8 <= raw.length; ) {
+      const len = raw.readUInt32BE(i + 4);
+      out += raw.subarray(i + 8, i + 8 + len).toString("utf8");
+      i += 8 + len;
+    }
+    assert.equal(StatusCode, 0, `${cmd.join(" ")} in ${image}: ${out}`);
+    return out;
+  } finally {
+    await c.remove({ force: true });
+  }
+}
+
+const PY_LIST = "import importlib.metadata as m, sys\nfor d in m.distributions():\n  print(str(d._path).lstrip('/') + '|' + d.metadata['Name'] + '|' + d.version)";
+
+/** The sbom's components must equal what dpkg and importlib.metadata inside the image report. */
+async function assertMatchesImage(image: string, sbom: Sbom): Promise<void> {
+  const dpkg = (await inImage(image, ["dpkg-query", "-W", "-f", "${db:Status-Status} ${Package} ${Version}\n"]))
+    .split("\n").filter((l) => l.startsWith("installed ")).map((l) => l.slice("installed ".length)).sort();
+  const debs = sbom.components.filter((c) => c.ecosystem === "deb").map((c) => `${c.name} ${c.version}`).sort();
+  assert.deepEqual(debs, dpkg, `dpkg packages of ${image}`);
+
+  const pythons = ["/usr/bin/python3", ...(sbom.components.some((c) => c.location.startsWith("opt/venv/")) ? ["/opt/venv/bin/python"] : [])];
+  const seen = new Set<string>();
+  for (const py of pythons) for (const l of (await inImage(image, [py, "-c", PY_LIST])).split("\n").filter(Boolean)) seen.add(l);
+  const fromSbom = sbom.components.filter((c) => c.ecosystem === "pypi").map((c) => `${c.location}|${c.name}|${c.version}`).sort();
+  assert.deepEqual(fromSbom, [...seen].sort(), `python distributions of ${image}`);
+  assert.ok(debs.length > 50);
+}
+
+async function sbomOf(image: string): Promise<Sbom> {
+  const r = await runCli(["sbom", image, "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout) as Sbom;
+}
+
+for (const set of ["flask", "flaskPg", "pip"] as const) {
+  test(`sbom of the Debian base "${set}" equals dpkg-query -W and importlib.metadata inside it`, async () => {
+    const base = await testBase(set);
+    const s = await sbomOf(base.tag);
+    await assertMatchesImage(base.tag, s);
+    assert.equal(s.image.os?.codename, "bookworm");
+    const flask = s.components.find((c) => c.ecosystem === "pypi" && c.name === "Flask");
+    if (set !== "pip") {
+      assert.equal(flask?.debianPackage, "python3-flask", "Debian's Flask is owned by its Debian package");
+      assert.equal(flask?.installer, "debian");
+    }
+    const libc = s.components.find((c) => c.name === "libc6")!;
+    assert.deepEqual(libc.source, { name: "glibc", version: libc.version });
+    assert.match(libc.purl, /^pkg:deb\/debian\/libc6@.+\?arch=amd64&distro=debian-12&upstream=glibc$/);
+    assert.ok(s.components.every((c) => !c.partial), "a full image has no partial packages");
+  });
+}
+
+for (const example of ["hello", "api-port", "factory", "pg-api"]) {
+  test(`sbom of the built ${example} example equals what is installed in it`, async (t) => {
+    const dir = copyExample(example, (fn) => t.after(fn));
+    const tag = `fp-sbom-${example}:${process.pid}`;
+    images.push(tag);
+    const built = await runCli(["build", dir, "-t", tag, "--json"], { timeoutMs: 600_000 });
+    assert.equal(built.code, 0, built.stderr + built.stdout.slice(0, 2000));
+    const s = await sbomOf(tag);
+    await assertMatchesImage(tag, s);
+    assert.ok(s.unownedFiles > 0 && s.unownedByDir.length > 0, "the app's own files belong to no package");
+  });
+}
+
+test("CycloneDX and SPDX output: valid against the CycloneDX 1.6 schema, and scan reads the CycloneDX file back", async (t) => {
+  const base = await testBase("flask");
+  const r = await runCli(["sbom", base.tag, "--format", "cyclonedx-json"]);
+  assert.equal(r.code, 0, r.stderr);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const doc: any = JSON.parse(r.stdout);
+  const require = createRequire(import.meta.url);
+  const schemaDir = join(require.resolve("@cyclonedx/cyclonedx-library/package.json"), "..", "res/schema");
+  const load = (f: string) => JSON.parse(readFileSync(join(schemaDir, f), "utf8"));
+  const ajv = new AjvDraft7.default({ strict: false, allErrors: true });
+  addFormats.default(ajv);
+  // The 1.6 schema refers to its neighbours by file name, relative to its own $id.
+  for (const f of ["spdx.SNAPSHOT.schema.json", "jsf-0.82.SNAPSHOT.schema.json"]) {
+    const schema = load(f);
+    delete schema.$id;
+    ajv.addSchema(schema, `http://cyclonedx.org/schema/${f}`);
+  }
+  const validate = ajv.compile(load("bom-1.6.SNAPSHOT.schema.json"));
+  const ok = validate(JSON.parse(r.stdout));
+  assert.ok(ok, JSON.stringify(validate.errors?.slice(0, 5), null, 2));
+  assert.equal(doc.specVersion, "1.6");
+  const flask = doc.components.find((c: { name: string }) => c.name === "python3-flask");
+  assert.ok(flask.licenses.some((l: { license?: { id?: string } }) => l.license?.id === "BSD-3-Clause"));
+  assert.ok(flask.properties.some((p: { name: string; value: string }) => p.name === "syft:metadata:source" && p.value === "flask"));
+
+  const spdx = JSON.parse((await runCli(["sbom", base.tag, "--format", "spdx-json"])).stdout);
+  assert.equal(spdx.spdxVersion, "SPDX-2.3");
+  assert.equal(spdx.packages.length, doc.components.length);
+
+  const dir = copyExample("hello", (fn) => t.after(fn));
+  const file = join(dir, "sbom.cdx.json");
+  (await import("node:fs")).writeFileSync(file, r.stdout);
+  const scanned = await runCli(["scan", file, "--db", "/work/shared/vulndb/pypa-advisory-database", "--json"]);
+  assert.equal(scanned.code, 0, scanned.stderr);
+  const report = JSON.parse(scanned.stdout);
+  assert.equal(report.components.length, doc.components.length);
+  assert.equal(report.target.release, "bookworm");
+});
+
+test("sbom of a docker-save tarball equals the sbom of the engine image; a missing image is named", async (t) => {
+  const base = await testBase("flask");
+  const dir = copyExample("hello", (fn) => t.after(fn));
+  const tarFile = join(dir, "base.tar");
+  const d = await docker();
+  const { createWriteStream } = await import("node:fs");
+  const { pipeline } = await import("node:stream/promises");
+  await pipeline((await d.getImage(base.tag).get()) as NodeJS.ReadableStream, createWriteStream(tarFile));
+  const a = await sbomOf(base.tag);
+  const b = await sbomOf(tarFile);
+  assert.deepEqual(b.components.map((c) => c.purl), a.components.map((c) => c.purl));
+  assert.equal(b.image.id, a.image.id);
+  const missing = await runCli(["sbom", "fp-sbom-no-such-image:1"]);
+  assert.notEqual(missing.code, 0);
+  assert.match(missing.stderr, /fp-sbom-no-such-image/);
+  assert.doesNotMatch(missing.stderr, /\n\s+at /);
+});
