@@ -13,3 +13,4 @@ export { renderHtml, renderTerminal, writeReport, reportSchema } from "./report/
 export type { ShipReport, ImageFacts, RouteCheck, StageRecord } from "./report/index.ts";
 export { analyze, parseRequirements } from "./analyze/index.ts";
 export type { AppModel } from "./analyze/model.ts";
+export { lint, lintDockerfileText, lintComposeText, applyFixes, toSarif, toCheckstyle, RULES as lintRules, type LintReport, type LintFinding } from "./lint/index.ts";
