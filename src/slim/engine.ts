@@ -166,7 +166,7 @@ export async function writeLayer(image: string, file: string, opts: LayerWriteOp
     };
     entries++;
     if (header.size) await pipeline(body, pack.entry(header) as unknown as Writable);
-    else await new Promise<void>((res, rej) => pack.entry(header, (err) => (err ? rej(err) : res())));
+    else await new Promise<void>((res, rej) => pack.entry(header, Buffer.alloc(0), (err) => (err ? rej(err) : res())));
   });
   pack.finalize();
   await written;
@@ -264,6 +264,8 @@ export interface RunOptions {
   capAdd?: string[];
   /** Put this tar into the container before it starts. */
   inject?: Buffer;
+  /** Run the engine's init (tini) as PID 1, as hardened runs do. */
+  init?: boolean;
 }
 
 export interface Running {
@@ -297,6 +299,7 @@ export async function startContainer(o: RunOptions): Promise<Running> {
         CapAdd: o.capAdd,
         SecurityOpt: security,
         Memory: 512 * 1024 * 1024,
+        Init: o.init,
       },
     }),
   );

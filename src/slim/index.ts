@@ -179,7 +179,7 @@ async function verifyImages(
   o: { port: number; env?: Record<string, string>; user: string; seccomp?: string; normalize: RegExp[]; probeCmd?: string; facts: ImageFacts; dump?: RouteDump },
 ): Promise<{ routes: RouteResult[]; identical: boolean; healthcheck?: SlimResult["healthcheck"]; probeCmd?: SlimResult["probeCmd"] }> {
   const run = (image: string, seccomp?: string) =>
-    startContainer({ image, name: containerName("verify"), port: o.port, env: o.env, user: o.user, readOnly: true, seccomp });
+    startContainer({ image, name: containerName("verify"), port: o.port, env: o.env, user: o.user, readOnly: true, init: true, seccomp });
   const [a, b] = await Promise.allSettled([run(original), run(slimImage, o.seccomp)]);
   try {
     if (a.status === "rejected") throw a.reason;

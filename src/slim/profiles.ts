@@ -2,7 +2,8 @@
 
 /**
  * Syscalls the container runtime itself makes between installing the seccomp filter and exec-ing the app
- * (runc applies the filter before dropping privileges and calling execve), plus what a stopping process needs.
+ * (runc applies the filter before dropping privileges and calling execve), those of the engine's init process
+ * (tini, for `docker run --init` and hardened runs: signal forwarding and reaping), plus what a stopping process needs.
  */
 export const RUNTIME_SYSCALLS = [
   "arch_prctl", "brk", "capget", "capset", "chdir", "close", "close_range", "dup2", "dup3", "epoll_ctl", "epoll_pwait",
@@ -11,6 +12,8 @@ export const RUNTIME_SYSCALLS = [
   "nanosleep", "newfstatat", "openat", "prctl", "read", "restart_syscall", "rt_sigaction", "rt_sigprocmask",
   "rt_sigreturn", "sched_yield", "set_robust_list", "set_tid_address", "setgid", "setgroups", "setresgid", "setresuid",
   "setsid", "setuid", "sigaltstack", "statx", "tgkill", "uname", "wait4", "waitid", "write",
+  // tini
+  "clone", "clone3", "fork", "getpgid", "getpgrp", "ioctl", "kill", "rt_sigtimedwait", "setpgid", "vfork",
 ];
 
 export interface SeccompProfile {
