@@ -38,6 +38,9 @@ export interface UpOptions {
 export interface ServiceState {
   service: string;
   container: string;
+  image: string;
+  user?: string;
+  readOnly?: boolean;
   /** running, exited, restarting, ... */
   state: string;
   /** healthy, unhealthy, starting, or none when the image has no healthcheck. */
@@ -206,6 +209,9 @@ async function serviceStates(ctx: Context): Promise<ServiceState[]> {
     out.push({
       service: c.Labels["com.docker.compose.service"] ?? info.Name.replace(/^\//, ""),
       container: info.Name.replace(/^\//, ""),
+      image: info.Config.Image,
+      user: info.Config.User || undefined,
+      readOnly: info.HostConfig?.ReadonlyRootfs ?? false,
       state: info.State.Restarting ? "restarting" : info.State.Status,
       health: info.State.Health?.Status ?? "none",
       exitCode: info.State.Running ? undefined : info.State.ExitCode,
@@ -266,21 +272,22 @@ interface Diagnosis {
   fix?: string;
 }
 
-/** Uses run's diagnosis (src/engine/diagnose.ts) when it is there; it reads the same facts a failed `run` has. */
+/** run's diagnosis (src/engine/diagnose.ts) over the facts compose gives about the failed service. */
 async function diagnoseService(logLines: string[], s: ServiceState | undefined): Promise<Diagnosis | undefined> {
   if (!s) return undefined;
-  try {
-    const mod = (await import("../engine/" + "diagnose.ts")) as { diagnose?: (facts: unknown) => unknown };
-    const d = mod.diagnose?.({ logs: logLines.join("\n"), logLines, exitCode: s.exitCode, health: s.health, state: s.state, service: s.service }) as
-      | { cause?: string; fix?: string; message?: string }
-      | undefined;
-    const cause = d?.cause ?? d?.message;
-    if (cause) return { cause, fix: d?.fix };
-  } catch {
-    // diagnose is optional here: without it the log lines below say what happened
-  }
+  const { diagnose } = await import("../engine/diagnose.ts");
+  const d = diagnose({
+    image: s.image,
+    phase: s.health === "unhealthy" || s.health === "starting" ? "unhealthy" : s.state === "created" ? "start" : "exited",
+    exitCode: s.exitCode,
+    logs: logLines,
+    containerPort: Number(s.ports[0]?.container.split("/")[0] ?? 0),
+    readOnlyRoot: s.readOnly,
+    user: s.user,
+  });
+  if (d.kind !== "unknown") return { cause: d.cause, fix: d.fix };
   const err = [...logLines].reverse().find((l) => /error|exception|fatal|denied|refused/i.test(l));
-  return err ? { cause: err.trim() } : undefined;
+  return err ? { cause: err.trim(), fix: d.fix } : { cause: d.cause, fix: d.fix };
 }
 
 function lastLines(text: string, n: number): string[] {
