@@ -13,6 +13,8 @@ export interface AnalyzeModule { analyze(dir: string): Promise<AppModel> }
 export interface LintModule {
   lint(dir: string, opts: { app?: AppModel }): Promise<LintReportLike>;
   toSarif?(report: unknown): unknown;
+  /** Lints a Dockerfile's text alone (for the generated one, which is not on disk). */
+  lintDockerfileText?(text: string, ctx: { file?: string; app?: AppModel }): LintReportLike["findings"];
 }
 export interface LintReportLike {
   findings: { ruleId: string; severity: string; message: string; file?: string; line?: number; snippet?: string }[];

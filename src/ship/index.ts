@@ -263,6 +263,17 @@ export async function ship(dirArg: string | undefined, opts: ShipOptions = {}): 
     outWhy = r.why;
   };
 
+  const generate = async (root: string, writeFiles: boolean): Promise<GeneratedFile[]> => {
+    const m = await mod("generate");
+    const r = await m.init(root, { dryRun: !writeFiles, force: Boolean(opts.force), deps: opts.deps, ensureBase: writeFiles } as Parameters<typeof m.init>[1]);
+    return generatedFiles(r.files, writeFiles).map((f, i) => {
+      const action = Array.isArray(r.files) ? (r.files[i] as { action?: string }).action : undefined;
+      return { ...f, written: action === "written" || action === "overwritten" };
+    });
+  };
+  let inMemory: Promise<GeneratedFile[]> | undefined;
+  const generateInMemory = (root: string) => (inMemory ??= generate(root, false));
+
   const defs: Record<Stage, (p: Progress) => Promise<StageOutcome>> = {
     analyze: async () => {
       const { analyze } = await mod("analyze");
@@ -273,23 +284,34 @@ export async function ship(dirArg: string | undefined, opts: ShipOptions = {}): 
     lint: async () => {
       const m = await mod("lint");
       const root = need(dir, "no project directory");
-      const raw = (await m.lint(root, { app: state.analyze })) as LintReportLike;
-      const items = lintItems(raw, (file) => {
+      const fromDisk = (file: string) => {
         const p = join(root, file);
         return existsSync(p) && statSync(p).isFile() ? readFileSync(p, "utf8").split("\n") : null;
-      });
+      };
+      let raw: LintReportLike;
+      let linesOf = fromDisk;
+      let what = "";
+      try {
+        raw = await m.lint(root, { app: state.analyze });
+      } catch (e) {
+        // No Dockerfile of its own: lint the one ship generates and builds, so its findings are the image's.
+        if (!(e instanceof FlaskpackError && e.code === "NOT_FOUND") || !m.lintDockerfileText) throw e;
+        const generated = await generateInMemory(root);
+        const dockerfile = generated.find((f) => f.path === "Dockerfile");
+        if (!dockerfile) throw e;
+        const findings = m.lintDockerfileText(dockerfile.content, { file: "Dockerfile", app: state.analyze });
+        raw = { findings, files: ["Dockerfile"], notes: ["no Dockerfile in the project: linted the one flaskpack generates"] } as LintReportLike;
+        linesOf = (file) => (file === "Dockerfile" ? dockerfile.content.split("\n") : fromDisk(file));
+        what = " (the generated Dockerfile)";
+      }
+      const items = lintItems(raw, linesOf);
       state.lint = { items, raw };
       const c = lintCounts(items);
-      return { note: `${c.error} errors, ${c.warning} warnings, ${c.info} info` };
+      return { note: `${c.error} errors, ${c.warning} warnings, ${c.info} info${what}` };
     },
     init: async () => {
-      const m = await mod("generate");
       const root = need(dir, "no project directory");
-      const r = await m.init(root, { dryRun: !write, force: Boolean(opts.force), deps: opts.deps, ensureBase: write } as Parameters<typeof m.init>[1]);
-      const files = generatedFiles(r.files, write).map((f, i) => {
-        const action = Array.isArray(r.files) ? (r.files[i] as { action?: string }).action : undefined;
-        return { ...f, written: action === "written" || action === "overwritten" };
-      });
+      const files = write ? await generate(root, true) : await generateInMemory(root);
       state.init = { files };
       const written = files.filter((f) => f.written).length;
       return { note: write ? `${written} of ${files.length} files written` : `${files.length} files planned (in memory; --write to keep them)` };
@@ -481,7 +503,7 @@ export async function ship(dirArg: string | undefined, opts: ShipOptions = {}): 
           if (!check) stopped = o.failure;
         }
         if (name === "analyze") await settleOut();
-        if (name !== "report") save({ name, status: r.status, seconds: r.seconds, note: r.note, key: o.key, result: state[name] } as Saved<typeof name>);
+        save({ name, status: r.status, seconds: r.seconds, note: r.note, key: o.key, result: state[name] } as Saved<typeof name>);
         return r;
       } catch (e) {
         const seconds = (Date.now() - started) / 1000;

@@ -3,7 +3,7 @@
  * plain lines when stderr is not a terminal (CI logs), nothing when silent (--json). Always on stderr.
  */
 import pc from "picocolors";
-import { Listr, ListrLogger, PRESET_TIMER, ProcessOutput } from "listr2";
+import { Listr, ListrLogger, ProcessOutput } from "listr2";
 import type { Progress } from "../util/progress.ts";
 import type { Stage, StageRecord } from "../report/model.ts";
 
@@ -21,7 +21,8 @@ export function stageLine(r: StageRecord): string {
 }
 
 export function stageView(mode: ViewMode): StageView {
-  const m = mode === "auto" ? (process.stderr.isTTY ? "tty" : "plain") : mode;
+  // A terminal that reports no width (some CI pseudo-terminals) gets plain lines: the live view would wrap each character.
+  const m = mode === "auto" ? (process.stderr.isTTY && (process.stderr.columns ?? 0) > 20 ? "tty" : "plain") : mode;
   if (m === "silent") return { run: (_, fn) => fn({ step() {}, detail() {} }) };
   if (m === "plain") {
     return {
@@ -54,7 +55,7 @@ export function stageView(mode: ViewMode): StageView {
             if (record.status === "failed") throw new Error(stageLine(record));
           },
         }],
-        { exitOnError: false, registerSignalListeners: false, rendererOptions: { logger, timer: PRESET_TIMER, collapseErrors: false, showErrorMessage: true } },
+        { exitOnError: false, registerSignalListeners: false, rendererOptions: { logger, collapseErrors: false, showErrorMessage: true } },
       );
       await list.run().catch(() => {});
       if (crash !== undefined || !record) throw crash;
