@@ -14,3 +14,11 @@ export type { ShipReport, ImageFacts, RouteCheck, StageRecord } from "./report/i
 export { analyze, parseRequirements } from "./analyze/index.ts";
 export type { AppModel } from "./analyze/model.ts";
 export { lint, lintDockerfileText, lintComposeText, applyFixes, toSarif, toCheckstyle, RULES as lintRules, type LintReport, type LintFinding } from "./lint/index.ts";
+export { init, planBuild, planFrom, renderDockerfile, renderDockerignore, renderEnvExample } from "./generate/index.ts";
+export type { BuildPlan, InitResult, InitOptions, InitFile, DepsMode } from "./generate/index.ts";
+export { build } from "./engine/build.ts";
+export type { BuildResult, BuildOptions, BuildStep } from "./engine/build.ts";
+export { run, stop, waitReady } from "./engine/run.ts";
+export type { RunResult, RunOptions } from "./engine/run.ts";
+export { diagnose } from "./engine/diagnose.ts";
+export type { Diagnosis, DiagnosisKind, FailureFacts } from "./engine/diagnose.ts";
