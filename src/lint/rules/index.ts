@@ -1,24 +1,5 @@
-/** Every rule, in id order. Adding a rule = one new file here plus one line in this list. */
+/** Every rule: Dockerfile, Flask-aware, build context, compose. Adding a rule = one new file here plus one line in this list. */
 import type { Rule } from "../types.ts";
-import { composeSecretsInEnvironment } from "./co-001-secrets-env.ts";
-import { composePrivileged } from "./co-002-privileged.ts";
-import { composeHostNamespaces } from "./co-003-host-network.ts";
-import { composeDockerSocket } from "./co-004-docker-socket.ts";
-import { composeDependsWithoutHealthcheck } from "./co-005-depends-healthcheck.ts";
-import { composeDatabaseWithoutVolume } from "./co-006-db-volume.ts";
-import { composePortsAllInterfaces } from "./co-007-ports-all-interfaces.ts";
-import { composeUnpinnedImage } from "./co-008-latest.ts";
-import { composeDangerousCapabilities } from "./co-009-capabilities.ts";
-import { composeSyntax } from "./co-010-syntax.ts";
-import { noDockerignore } from "./ctx-001-no-dockerignore.ts";
-import { largeContext } from "./ctx-002-context-size.ts";
-import { envFilesSent } from "./ctx-003-env-files.ts";
-import { keysSent } from "./ctx-004-keys.ts";
-import { gitSent } from "./ctx-005-git.ts";
-import { venvSent } from "./ctx-006-venv.ts";
-import { nodeModulesSent } from "./ctx-007-node-modules.ts";
-import { copiedButIgnored } from "./ctx-008-copied-but-ignored.ts";
-import { pycacheSent } from "./ctx-009-pycache.ts";
 import { unparsableLine } from "./df-000-unparsable.ts";
 import { unpinnedBaseImage } from "./df-001-unpinned-base.ts";
 import { latestTag } from "./df-002-latest.ts";
@@ -69,27 +50,27 @@ import { importedNotInstalled } from "./fl-010-not-installed.ts";
 import { writablePathsWithoutVolume } from "./fl-011-writable-paths.ts";
 import { gunicornNotInstalled } from "./fl-012-gunicorn-missing.ts";
 import { pythonVersionMismatch } from "./fl-013-python-version.ts";
+import { noDockerignore } from "./ctx-001-no-dockerignore.ts";
+import { largeContext } from "./ctx-002-context-size.ts";
+import { envFilesSent } from "./ctx-003-env-files.ts";
+import { keysSent } from "./ctx-004-keys.ts";
+import { gitSent } from "./ctx-005-git.ts";
+import { venvSent } from "./ctx-006-venv.ts";
+import { nodeModulesSent } from "./ctx-007-node-modules.ts";
+import { copiedButIgnored } from "./ctx-008-copied-but-ignored.ts";
+import { pycacheSent } from "./ctx-009-pycache.ts";
+import { composeSecretsInEnvironment } from "./co-001-secrets-env.ts";
+import { composePrivileged } from "./co-002-privileged.ts";
+import { composeHostNamespaces } from "./co-003-host-network.ts";
+import { composeDockerSocket } from "./co-004-docker-socket.ts";
+import { composeDependsWithoutHealthcheck } from "./co-005-depends-healthcheck.ts";
+import { composeDatabaseWithoutVolume } from "./co-006-db-volume.ts";
+import { composePortsAllInterfaces } from "./co-007-ports-all-interfaces.ts";
+import { composeUnpinnedImage } from "./co-008-latest.ts";
+import { composeDangerousCapabilities } from "./co-009-capabilities.ts";
+import { composeSyntax } from "./co-010-syntax.ts";
 
 export const RULES: readonly Rule[] = [
-  composeSecretsInEnvironment,
-  composePrivileged,
-  composeHostNamespaces,
-  composeDockerSocket,
-  composeDependsWithoutHealthcheck,
-  composeDatabaseWithoutVolume,
-  composePortsAllInterfaces,
-  composeUnpinnedImage,
-  composeDangerousCapabilities,
-  composeSyntax,
-  noDockerignore,
-  largeContext,
-  envFilesSent,
-  keysSent,
-  gitSent,
-  venvSent,
-  nodeModulesSent,
-  copiedButIgnored,
-  pycacheSent,
   unparsableLine,
   unpinnedBaseImage,
   latestTag,
@@ -140,4 +121,23 @@ export const RULES: readonly Rule[] = [
   writablePathsWithoutVolume,
   gunicornNotInstalled,
   pythonVersionMismatch,
+  noDockerignore,
+  largeContext,
+  envFilesSent,
+  keysSent,
+  gitSent,
+  venvSent,
+  nodeModulesSent,
+  copiedButIgnored,
+  pycacheSent,
+  composeSecretsInEnvironment,
+  composePrivileged,
+  composeHostNamespaces,
+  composeDockerSocket,
+  composeDependsWithoutHealthcheck,
+  composeDatabaseWithoutVolume,
+  composePortsAllInterfaces,
+  composeUnpinnedImage,
+  composeDangerousCapabilities,
+  composeSyntax,
 ];
