@@ -85,7 +85,7 @@ test("pg-api: with Postgres next to it, POST and GET /notes round-trip through t
     assert.ok(st.Running, "postgres keeps running");
     await new Promise((r) => setTimeout(r, 500));
   }
-  const ip = (await db.inspect()).NetworkSettings.IPAddress;
+  const ip = Object.values((await db.inspect()).NetworkSettings.Networks)[0].IPAddress;
   const { url, dir } = await initBuildRun("pg-api", t, ["-e", `DATABASE_URL=postgresql://postgres:pw@${ip}:5432/postgres`, "--ready-path", "/health"]);
   assert.ok(existsSync(join(dir, ".env.example")), ".env.example documents DATABASE_URL");
   const post = await fetch(url + "/notes", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ body: "from the e2e test" }) });

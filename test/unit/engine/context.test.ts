@@ -37,14 +37,14 @@ test("the context lists only kept files, sums them, and streams them as a tar wi
   ex.on("entry", (h, s, next) => {
     names.push(h.name);
     let body = "";
-    s.on("data", (d: Buffer) => (body += d.toString()));
+    s.on("data", (d: unknown) => { body += String(d); });
     s.on("end", () => {
       if (h.name === "Dockerfile") dockerfile = body;
       next();
     });
   });
-  await new Promise((res, rej) => {
-    ex.on("finish", res);
+  await new Promise<void>((res, rej) => {
+    ex.on("finish", () => res());
     ex.on("error", rej);
     contextTar(dir, entries, { Dockerfile: "FROM scratch\n" }).pipe(ex);
   });
