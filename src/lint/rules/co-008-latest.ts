@@ -9,11 +9,12 @@ export const composeUnpinnedImage: Rule = {
   fix: "Pin a version tag (`postgres:16`), or a digest.",
   examples: {
     bad: { compose: "services:\n  cache:\n    image: redis:latest\n" },
-    good: { compose: "services:\n  cache:\n    image: redis:7.2\n" },
+    good: { compose: "services:\n  cache:\n    image: redis:7.2\n  app:\n    build: .\n    image: myapp:latest\n" },
   },
   check: ({ compose }) =>
     compose.services
-      .filter((s) => typeof s.data.image === "string" && !s.data.image.includes("$") && !s.data.image.includes("@"))
+      // With `build:`, `image:` names the image compose builds, not one it pulls.
+      .filter((s) => typeof s.data.image === "string" && !s.data.build && !s.data.image.includes("$") && !s.data.image.includes("@"))
       .filter((s) => {
         const image = String(s.data.image);
         const last = image.split("/").pop()!;

@@ -8,9 +8,13 @@ import type { FlaskInput } from "../types.ts";
 export function listeningPort({ df, app }: Pick<FlaskInput, "df" | "app">): number | null {
   const s = serverOf(df);
   if (s?.kind === "gunicorn") {
-    const b = s.binds.map(parseBind).find((x) => x.port !== null);
+    const env = new Map((df.finalStage ? ofKind(df.finalStage, "ENV") : []).flatMap((e) => e.props.map((p) => [p.name, p.value ?? ""] as const)));
+    const fromArgs = /(?:--bind[= ]|-b ?)(\S+)/.exec(env.get("GUNICORN_CMD_ARGS") ?? "")?.[1];
+    const b = [...s.binds, ...(fromArgs ? [fromArgs] : [])].map(parseBind).find((x) => x.port !== null);
     if (b) return b.port;
-    return s.configFile ? null : 8000;
+    // gunicorn >= 20 binds 0.0.0.0:$PORT when PORT is set and there is no --bind.
+    if (/^\d+$/.test(env.get("PORT") ?? "")) return Number(env.get("PORT"));
+    return s.configFile || env.has("PORT") ? null : 8000;
   }
   if (s?.kind === "flask-run") return s.port ?? 5000;
   return app.port?.value ?? null;
@@ -25,11 +29,11 @@ export const exposeMismatch: Rule = {
   fix: "EXPOSE the port the server binds (or bind the server to the EXPOSEd port).",
   examples: {
     bad: {
-      dockerfile: "FROM python:3.11-slim\nEXPOSE 5000\nCMD [\"gunicorn\", \"--bind\", \"0.0.0.0:8000\", \"app:app\"]\n",
+      dockerfile: "FROM python:3.11-slim\nENV PORT=5000\nEXPOSE 5000\nCMD [\"gunicorn\", \"--bind\", \"0.0.0.0:8000\", \"app:app\"]\n",
       app: { port: { value: 5000, from: "default" } },
     },
     good: {
-      dockerfile: "FROM python:3.11-slim\nEXPOSE 8000\nCMD [\"gunicorn\", \"--bind\", \"0.0.0.0:8000\", \"app:app\"]\n",
+      dockerfile: "FROM python:3.11-slim\nENV PORT=8000\nEXPOSE 8000\nCMD [\"gunicorn\", \"app:app\"]\n",
       app: { port: { value: 5000, from: "default" } },
     },
   },
