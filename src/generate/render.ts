@@ -76,6 +76,7 @@ export function renderDockerfile(plan: BuildPlan): string {
       push("# gunicorn is the production server; the requirements do not list it, so it is added here.");
       push(`RUN ${unsetEmpty}${pip} gunicorn`);
     }
+    push("# pip itself is not needed at run time: the venv the final stage copies leaves it behind.", "RUN /opt/venv/bin/python3 -m pip uninstall -y -q pip");
   }
   push(
     "# The app user is added by appending to passwd/group: no useradd needed, and the final stage only copies the files.",
