@@ -35,7 +35,7 @@ export interface BuildResultLike {
   totalSteps?: number;
 }
 export interface BuildModule {
-  build(dir: string, opts: { tag?: string; deps?: string; progress?: Progress; app?: AppModel }): Promise<BuildResultLike>;
+  build(dir: string, opts: { tag?: string; deps?: string; noCache?: boolean; progress?: Progress }): Promise<BuildResultLike>;
 }
 export interface RunResultLike { containerId: string; url: string; hostPort: number; startedMs: number }
 export interface RunModule {

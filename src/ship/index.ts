@@ -55,7 +55,7 @@ export interface ShipOptions {
   include?: string[];
   probes?: string;
   acceptDiff?: boolean;
-  /** Ignore saved stage results (everything runs again). */
+  /** Ignore saved stage results and the engine's build cache: everything runs again (the Debian base is reused). */
   fresh?: boolean;
   /** How progress is shown: a live view on a TTY, plain lines otherwise, nothing with "silent". */
   view?: ViewMode;
@@ -320,7 +320,7 @@ export async function ship(dirArg: string | undefined, opts: ShipOptions = {}): 
       const m = await mod("build");
       const root = need(dir, "no project directory");
       const tag = opts.tag ?? `${basename(root).toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[._-]+/, "") || "app"}:latest`;
-      const b = await m.build(root, { tag, deps: opts.deps, progress });
+      const b = await m.build(root, { tag, deps: opts.deps, noCache: Boolean(opts.fresh), progress });
       state.build = await imageRef(b.image, { usedProjectDockerfile: b.usedProjectDockerfile ?? null, dockerfile: b.dockerfile });
       const all = b.totalSteps && b.cachedSteps === b.totalSteps;
       return { status: all ? "cached" : "ok", note: `${b.image}, ${b.cachedSteps ?? "?"}/${b.totalSteps ?? "?"} steps cached` };

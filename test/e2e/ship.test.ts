@@ -80,7 +80,7 @@ for (const example of ["hello", "factory"]) {
       const seconds = (Date.now() - started) / 1000;
       assert.equal(warm.code, 0, warm.stderr);
       const again = JSON.parse(warm.stdout) as ShipReport;
-      for (const s of ["run", "slim", "verify", "sbom", "scan", "report"]) assert.equal(again.stages.find((x) => x.name === s)!.status, "cached", s);
+      for (const s of ["run", "slim", "verify", "sbom", "scan", "report"]) assert.equal(again.stages.find((x) => x.name === s)!.status, "cached", `${s}: ${JSON.stringify(again.stages)}`);
       assert.equal(again.slim!.sizeBytes, report.slim.sizeBytes);
       assert.ok(seconds < 30, `warm ship took ${seconds} s`);
 

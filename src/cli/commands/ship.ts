@@ -47,7 +47,7 @@ export function register(program: Command): void {
     .option("--include <path>", "slim: keep this path even if unused (repeatable)", collect)
     .option("--probes <file>", "slim: extra requests to exercise, one 'METHOD /path' a line")
     .option("--accept-diff", "accept routes that answer differently after slim")
-    .option("--fresh", "ignore saved stage results and run every stage")
+    .option("--fresh", "run every stage again: no saved results, no build cache")
     .option("--json", "print the report as JSON")
     .addHelpText("after", "\nExamples:\n  flaskpack ship examples/hello\n  flaskpack ship . --check --fail-on high --db ./advisory-db\n  flaskpack ship --image myapp:1.2\n  flaskpack ship . --from slim")
     .action(
