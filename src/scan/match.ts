@@ -152,8 +152,10 @@ export function matchDebian(c: Component, tracker: DebianTracker, release: strin
   return out;
 }
 
+/** A one-line summary; advisories often open by describing the project ("Flask is a ..."), which says nothing. */
 function firstSentence(text: string): string {
-  const line = text.replace(/\s+/g, " ").trim();
-  const m = /^(.{20,200}?[.!?])\s/.exec(line + " ");
-  return m ? m[1] : line.slice(0, 200);
+  const sentences = text.replace(/\s+/g, " ").trim().split(/(?<=[.!?])\s+(?=[A-Z0-9])/);
+  if (sentences.length > 1 && /^[\w.-]+ (is|are) an? /i.test(sentences[0])) sentences.shift();
+  const first = sentences[0] ?? "";
+  return first.length > 200 ? first.slice(0, 199) + "…" : first;
 }

@@ -66,9 +66,20 @@ export function parseCopyrightLicenses(text: string): string[] {
   return [...names];
 }
 
+const DEBIAN_CODENAMES: Record<string, string> = { "10": "buster", "11": "bullseye", "12": "bookworm", "13": "trixie", "14": "forky" };
+
+/**
+ * The image's OS from os-release; slim images often drop it, so Debian's release also comes from base-files,
+ * whose version is the release number (12.4+deb12u5 is bookworm).
+ */
 export function osRelease(contents: Map<string, Buffer>): { id: string; versionId?: string; codename?: string; pretty?: string } | undefined {
   const text = (contents.get("etc/os-release") ?? contents.get("usr/lib/os-release"))?.toString("utf8");
-  if (!text) return undefined;
+  if (!text) {
+    const status = contents.get(STATUS)?.toString("utf8") ?? "";
+    const baseFiles = /^Package: base-files\n(?:[^\n]+\n)*?Version: (\d+)/m.exec(status)?.[1];
+    const codename = baseFiles ? DEBIAN_CODENAMES[baseFiles] : undefined;
+    return codename ? { id: "debian", versionId: baseFiles, codename, pretty: `Debian GNU/Linux ${baseFiles} (${codename}), from base-files` } : undefined;
+  }
   const fields = new Map<string, string>();
   for (const line of text.split("\n")) {
     const m = /^([A-Z_]+)=(.*)$/.exec(line.trim());

@@ -37,7 +37,8 @@ test("pip-installed Flask 2.2.2 is affected by PYSEC-2023-62, fixed in 2.2.5 and
 });
 
 test("OSV ranges: introduced/fixed/last_affected and PEP 503 names", () => {
-  const affected = { package: { name: "Some_Pkg", ecosystem: "PyPI" }, ranges: [{ type: "ECOSYSTEM", events: [{ introduced: "1.0" }, { last_affected: "1.4" }, { introduced: "2.0rc1" }, { fixed: "2.1.post1" }] }] };
+  const events: Record<string, string>[] = [{ introduced: "1.0" }, { last_affected: "1.4" }, { introduced: "2.0rc1" }, { fixed: "2.1.post1" }];
+  const affected = { package: { name: "Some_Pkg", ecosystem: "PyPI" }, ranges: [{ type: "ECOSYSTEM", events }] };
   assert.equal(osvAffects(affected, "0.9"), false);
   assert.equal(osvAffects(affected, "1.4"), true);
   assert.equal(osvAffects(affected, "1.5"), false);
