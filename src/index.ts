@@ -22,3 +22,5 @@ export { run, stop, waitReady } from "./engine/run.ts";
 export type { RunResult, RunOptions } from "./engine/run.ts";
 export { diagnose } from "./engine/diagnose.ts";
 export type { Diagnosis, DiagnosisKind, FailureFacts } from "./engine/diagnose.ts";
+export { slim, verify, discoverRoutes } from "./slim/index.ts";
+export type { SlimResult, SlimOptions, Probe, RouteResult } from "./slim/index.ts";

@@ -70,7 +70,7 @@ test("hello: slim ≤ 30 MB, every route identical, runs read-only and non-root 
   const info = await (await docker()).getContainer(up.containerId).inspect();
   assert.equal(info.HostConfig.ReadonlyRootfs, true);
   assert.ok(info.Config.User && !/^(0|root)(:|$)/.test(info.Config.User), `user ${info.Config.User}`);
-  assert.ok((info.HostConfig.SecurityOpt ?? []).some((o) => o.startsWith("seccomp=") && o.includes("SCMP_ACT_ERRNO")), "the slim seccomp profile is applied");
+  assert.ok((info.HostConfig.SecurityOpt ?? []).some((o: string) => o.startsWith("seccomp=") && o.includes("SCMP_ACT_ERRNO")), "the slim seccomp profile is applied");
 });
 
 test("factory: blueprints, templates, a converter route and static files all answer the same", async (t) => {
