@@ -24,3 +24,7 @@ export { diagnose } from "./engine/diagnose.ts";
 export type { Diagnosis, DiagnosisKind, FailureFacts } from "./engine/diagnose.ts";
 export { slim, verify, discoverRoutes } from "./slim/index.ts";
 export type { SlimResult, SlimOptions, Probe, RouteResult } from "./slim/index.ts";
+export { sbom, toCycloneDx, toSpdx, catalogImage } from "./sbom/index.ts";
+export type { Sbom, Component, Ecosystem, Cataloger } from "./sbom/index.ts";
+export { scan, scanSbom, diffScans, toSarif as scanToSarif, updateDb, compareDebianVersions, defaultDbDir } from "./scan/index.ts";
+export type { ScanReport, ScanDiff, Severity, Finding as VulnFinding, FindingState, UpdateOptions, UpdateResult } from "./scan/index.ts";
