@@ -24,6 +24,7 @@ import {
 import { computeKeepSet, explain as explainPath, type FileIndex, type KeepSet } from "./keepset.ts";
 import { exercised, notExercised, parseProbe, probesFor, sameAnswer, type Answer, type Probe, type RouteDump, type RouteResult } from "./probes.ts";
 import { apparmorProfile, seccompProfile } from "./profiles.ts";
+import { readSlimConfig } from "./config.ts";
 import { dumpRoutes, mergeStatic } from "./routes.ts";
 import { parseStrace } from "./strace.ts";
 
@@ -83,8 +84,9 @@ export interface SlimResult {
   verified: boolean;
 }
 
-export async function slim(imageOrDir: string, opts: SlimOptions = {}): Promise<SlimResult> {
+export async function slim(imageOrDir: string, options: SlimOptions = {}): Promise<SlimResult> {
   const started = Date.now();
+  const opts = { ...options };
   const progress = opts.progress ?? silentProgress;
   const image = await resolveImage(imageOrDir, opts, progress);
   const facts = await imageFacts(image);
@@ -358,6 +360,13 @@ function countPackages(index: FileIndex, keep: KeepSet, slimOnly: boolean): numb
 async function resolveImage(imageOrDir: string, opts: SlimOptions, progress: Progress): Promise<string> {
   const { existsSync, statSync } = await import("node:fs");
   if (!existsSync(imageOrDir) || !statSync(imageOrDir).isDirectory()) return imageOrDir;
+  const config = readSlimConfig(imageOrDir);
+  opts.probes = [...(config.probes ?? []), ...(opts.probes ?? [])];
+  opts.include = [...(config.include ?? []), ...(opts.include ?? [])];
+  opts.exclude = [...(config.exclude ?? []), ...(opts.exclude ?? [])];
+  opts.normalize = [...(config.normalize ?? []), ...(opts.normalize ?? [])];
+  opts.probeCmd ??= config.probeCmd;
+  opts.env = { ...(config.env ?? {}), ...(opts.env ?? {}) };
   const buildPath = new URL("../engine/build.ts", import.meta.url);
   if (!existsSync(buildPath)) {
     throw new FlaskpackError("NOT_IMPLEMENTED", `slim of a project directory needs flaskpack build, which this checkout does not have yet.`, "build the image first and run `flaskpack slim <image>`");
