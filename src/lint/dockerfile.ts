@@ -137,11 +137,17 @@ function toInstr(node: AstInstruction, keyword: string, line: number, column: nu
   };
 }
 
+/** Rules share one split per instruction: a dozen rules read every RUN. */
+const commandCache = new WeakMap<Instr, ShellCommand[]>();
+
 /** The shell commands a RUN (shell form) or exec-form instruction runs. */
 export function commandsOf(instr: Instr): ShellCommand[] {
-  if (instr.json) return [{ argv: instr.json, next: "" }];
-  const body = instr.args.replace(/^(--[a-z-]+=\S+\s+)+/, "");
-  return splitCommands(body);
+  let cmds = commandCache.get(instr);
+  if (!cmds) {
+    cmds = instr.json ? [{ argv: instr.json, next: "" }] : splitCommands(instr.args.replace(/^(--[a-z-]+=\S+\s+)+/, ""));
+    commandCache.set(instr, cmds);
+  }
+  return cmds;
 }
 
 /** The instructions of one kind in a stage (or in the whole file). */

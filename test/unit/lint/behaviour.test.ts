@@ -59,7 +59,7 @@ test("missing directory, missing Dockerfile and an empty project are clear error
 test("random binary data as a Dockerfile does not crash: unparsable lines are reported, capped", () => {
   let seed = 7;
   const bytes = Buffer.alloc(20000, 0).map(() => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 256);
-  const findings = lintDockerfileText(bytes.toString("latin1"));
+  const findings = lintDockerfileText(Buffer.from(bytes).toString("latin1"));
   const unparsable = findings.filter((f) => f.ruleId === "FP-DF-000");
   assert.ok(unparsable.length > 0 && unparsable.length <= 21);
   assert.match(unparsable.at(-1)!.message, /more lines cannot be parsed|not a Dockerfile instruction/);

@@ -16,7 +16,7 @@ function sarifValidator() {
   const { $schema: _draft, id, ...rest } = schema;
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
-  return ajv.compile({ ...rest, $id: id });
+  return ajv.compile({ ...rest, $id: String(id) });
 }
 
 test("SARIF output of every seed fixture validates against the SARIF 2.1.0 schema", async () => {
