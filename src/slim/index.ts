@@ -137,7 +137,7 @@ export async function slim(imageOrDir: string, options: SlimOptions = {}): Promi
 
   const result: SlimResult = {
     original: { image, sizeBytes: facts.sizeBytes, files: originalFiles, layers: facts.layers, packages: countPackages(index, keep, false) },
-    slim: { image: tag, sizeBytes: slimFacts.sizeBytes, files: keep.files, layers: 1, packages: countPackages(index, keep, true) },
+    slim: { image: tag, sizeBytes: slimFacts.sizeBytes, files: keep.files - sourceless.size, layers: 1, packages: countPackages(index, keep, true) },
     routes: verified.routes,
     notExercised: notExercised(dump, verified.routes),
     healthcheck: verified.healthcheck,
