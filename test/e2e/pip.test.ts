@@ -13,7 +13,8 @@ import { demux } from "../../src/engine/run.ts";
 
 const IMAGE = `fp-pip-hello-${process.pid}`;
 const containers: string[] = [];
-after(() => cleanup(containers, [`${IMAGE}:latest`]));
+const images: string[] = [];
+after(() => cleanup(containers, images));
 
 test("the wheelhouse is a real index: proper wheels with metadata and dependencies", async () => {
   const house = await buildWheelhouse();
@@ -44,7 +45,8 @@ test("init --deps pip + build against the local index + run: the app answers fro
 
   const built = await runCli(["build", dir, "-t", IMAGE, "--build-arg", `PIP_INDEX_URL=${index.url}`, "--build-arg", `PIP_TRUSTED_HOST=${index.host}`, "--json"], { timeoutMs: 600_000 });
   assert.equal(built.code, 0, built.stderr + built.stdout);
-  const b = JSON.parse(built.stdout) as { image: string; usedProjectDockerfile: boolean; log: string[] };
+  const b = JSON.parse(built.stdout) as { image: string; tags: string[]; usedProjectDockerfile: boolean; log: string[] };
+  images.push(...b.tags);
   assert.equal(b.usedProjectDockerfile, true);
   assert.ok(b.log.some((l) => /Successfully installed .*Flask-2\.2\.2/i.test(l)), "pip installed Flask 2.2.2 from the index");
 
