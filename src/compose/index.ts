@@ -52,6 +52,14 @@ export interface ServiceState {
   completed?: boolean;
 }
 
+export interface FrontendState {
+  service: string;
+  /** Hash of the build's inputs; the cache key. */
+  buildKey: string;
+  cached: boolean;
+  seconds: number;
+}
+
 export interface UpResult {
   project: string;
   file: string;
@@ -59,6 +67,8 @@ export interface UpResult {
   /** Images replaced for this engine (service → image), e.g. postgres:16 → flaskpack/postgres:... */
   substituted: Record<string, string>;
   services: ServiceState[];
+  /** Frontends whose production build was made (or reused from the cache) before their image was built. */
+  frontends: FrontendState[];
   /** http://127.0.0.1:PORT for each published port. */
   urls: Record<string, string[]>;
   seconds: number;
@@ -133,15 +143,22 @@ export async function up(dirOrFile: string, opts: UpOptions = {}): Promise<UpRes
   const ctx = await context(dirOrFile, opts.project);
   const doc = readCompose(ctx.file);
   const substituted = await substitutions(ctx, doc, opts, progress);
+  const frontends = await prepareFrontends(ctx, doc, progress);
   const files = ["-f", ctx.file];
   let overrideDir: string | undefined;
   if (Object.keys(substituted).length) {
     overrideDir = mkdtempSync(join(tmpdir(), "flaskpack-compose-"));
     const override = join(overrideDir, "override.yaml");
-    writeFileSync(override, stringify({ services: Object.fromEntries(Object.entries(substituted).map(([s, image]) => [s, { image }])) }));
+    writeFileSync(override, stringify({ services: Object.fromEntries(Object.entries(substituted).map(([s, image]) => [s, { image }])) }, { version: "1.1" }));
     files.push("-f", override);
   }
   const prog = composeProgram(ctx.env);
+  if (frontends.length) {
+    const names = frontends.map((f) => f.service);
+    progress.step(`building the image${names.length > 1 ? "s" : ""} of ${names.join(", ")}`);
+    const built = await runCompose(["-p", ctx.project, "--project-directory", ctx.dir, "-f", ctx.file, "build", ...names], { env: ctx.env, cwd: ctx.dir, progress });
+    if (built.code !== 0) throw new FlaskpackError("BUILD_FAILED", `building ${names.join(", ")} failed:\n${lastLines(built.stderr + built.stdout, 12).join("\n")}`);
+  }
   progress.step(`starting ${ctx.project} with ${prog.command}${prog.prefix.length ? " " + prog.prefix.join(" ") : ""} ${prog.version}`);
   try {
     const run = await runCompose(["-p", ctx.project, "--project-directory", ctx.dir, ...files, "up", "-d", ...(opts.build ? ["--build"] : [])], { env: ctx.env, cwd: ctx.dir, progress });
@@ -157,12 +174,44 @@ export async function up(dirOrFile: string, opts: UpOptions = {}): Promise<UpRes
   const states = await waitHealthy(ctx, wanted, (opts.timeoutSeconds ?? 180) * 1000, progress);
   const urls: Record<string, string[]> = {};
   for (const s of states) if (s.ports.length) urls[s.service] = s.ports.map((p) => `http://${p.host}`);
-  return { project: ctx.project, file: ctx.file, compose: `${prog.command}${prog.prefix.length ? " compose" : ""} ${prog.version}`, substituted, services: states, urls, seconds: (Date.now() - started) / 1000 };
+  return { project: ctx.project, file: ctx.file, compose: `${prog.command}${prog.prefix.length ? " compose" : ""} ${prog.version}`, substituted, frontends, services: states, urls, seconds: (Date.now() - started) / 1000 };
 }
 
-function readCompose(file: string): { services?: Record<string, { image?: string; build?: unknown }> } {
+type ComposeService = { image?: string; build?: string | { context?: string }; labels?: Record<string, string> | string[] };
+
+function labelsOf(svc: ComposeService): Record<string, string> {
+  if (Array.isArray(svc.labels)) return Object.fromEntries(svc.labels.map((l) => [l.split("=")[0], l.slice(l.indexOf("=") + 1)]));
+  return svc.labels ?? {};
+}
+
+/**
+ * Frontend services (labelled by `flaskpack init`): their production build is made (or taken from the cache)
+ * and their static-server base exists before compose builds their image. Returns their service names.
+ */
+async function prepareFrontends(ctx: Context, doc: ReturnType<typeof readCompose>, progress: Progress): Promise<FrontendState[]> {
+  const { LABEL_FRONTEND_BUILD, LABEL_FRONTEND_OUT, LABEL_FRONTEND_ENV, LABEL_BASE_PACKAGES } = await import("./project.ts");
+  const out: FrontendState[] = [];
+  for (const [name, svc] of Object.entries(doc.services ?? {})) {
+    const labels = labelsOf(svc);
+    const command = labels[LABEL_FRONTEND_BUILD];
+    if (!command || !svc.build) continue;
+    const context = resolve(ctx.dir, typeof svc.build === "string" ? svc.build : svc.build.context ?? ".");
+    if (labels[LABEL_BASE_PACKAGES]) {
+      const { buildBase } = await import("../base/index.ts");
+      await buildBase({ packages: labels[LABEL_BASE_PACKAGES].split(","), progress });
+    }
+    const env = Object.fromEntries((labels[LABEL_FRONTEND_ENV] ?? "").split(",").filter(Boolean).map((kv) => [kv.split("=")[0], kv.slice(kv.indexOf("=") + 1)]));
+    const { buildFrontend } = await import("./frontend.ts");
+    const b = await buildFrontend(context, { command, out: labels[LABEL_FRONTEND_OUT] ?? "dist", env, progress });
+    progress.step(`${name}: ${b.cached ? "reused the cached" : "made a new"} production build (${b.key}, ${b.seconds.toFixed(1)} s)`);
+    out.push({ service: name, buildKey: b.key, cached: b.cached, seconds: b.seconds });
+  }
+  return out;
+}
+
+function readCompose(file: string): { services?: Record<string, ComposeService> } {
   try {
-    return (parse(readFileSync(file, "utf8")) ?? {}) as { services?: Record<string, { image?: string }> };
+    return (parse(readFileSync(file, "utf8")) ?? {}) as { services?: Record<string, ComposeService> };
   } catch (e) {
     throw new FlaskpackError("BAD_INPUT", `${file} is not valid YAML: ${(e as Error).message}`, "fix the file, or write it again with `flaskpack init --force`");
   }
@@ -247,7 +296,8 @@ async function failure(ctx: Context, states: ServiceState[], composeLines: strin
     states.find((s) => s.health === "unhealthy") ??
     states.find((s) => s.health === "starting");
   const logLines = culprit ? (await logs(ctx.file, { project: ctx.project, service: culprit.service, tail: 30 }).catch(() => [])).map((l) => l.text) : [];
-  const diagnosis = composeDiagnosis(composeLines) ?? (await diagnoseService(logLines, culprit));
+  const healthLog = culprit ? await ctx.docker.getContainer(culprit.container).inspect().then((i) => i.State.Health?.Log ?? [], () => []) : [];
+  const diagnosis = composeDiagnosis(composeLines) ?? (await diagnoseService(logLines, culprit, healthLog));
   const shown = [...composeLines, ...logLines.slice(-12)].map((l) => `  ${l}`).join("\n");
   return new FlaskpackError(
     "RUN_FAILED",
@@ -273,7 +323,7 @@ interface Diagnosis {
 }
 
 /** run's diagnosis (src/engine/diagnose.ts) over the facts compose gives about the failed service. */
-async function diagnoseService(logLines: string[], s: ServiceState | undefined): Promise<Diagnosis | undefined> {
+async function diagnoseService(logLines: string[], s: ServiceState | undefined, healthLog: { ExitCode: number; Output: string }[]): Promise<Diagnosis | undefined> {
   if (!s) return undefined;
   const { diagnose } = await import("../engine/diagnose.ts");
   const d = diagnose({
@@ -284,6 +334,7 @@ async function diagnoseService(logLines: string[], s: ServiceState | undefined):
     containerPort: Number(s.ports[0]?.container.split("/")[0] ?? 0),
     readOnlyRoot: s.readOnly,
     user: s.user,
+    health: { status: s.health, log: healthLog.map((h) => ({ exitCode: h.ExitCode, output: h.Output })) },
   });
   if (d.kind !== "unknown") return { cause: d.cause, fix: d.fix };
   const err = [...logLines].reverse().find((l) => /error|exception|fatal|denied|refused/i.test(l));
