@@ -82,8 +82,6 @@ interface SlimState {
   sizeBytes: number | null;
   files: number | null;
   originalFiles: number | null;
-  /** Package counts slim reports itself (used when the sbom stage does not run). */
-  packages: { original: number | null; slim: number | null };
   contentKey: string | null;
   routes: RouteCheck[];
   notExercised: string[];
@@ -375,7 +373,6 @@ export async function ship(dirArg: string | undefined, opts: ShipOptions = {}): 
         sizeBytes: r.slim.sizeBytes ?? slimRef.sizeBytes,
         files: typeof r.slim.files === "number" ? r.slim.files : null,
         originalFiles: typeof r.original.files === "number" ? r.original.files : null,
-        packages: { original: r.original.packages ?? null, slim: r.slim.packages ?? null },
         contentKey: slimRef.contentKey,
         routes: routeChecks(r.routes),
         notExercised: notExercisedList(r.notExercised),
@@ -548,7 +545,7 @@ function assemble(a: { dir: string | undefined; image: string | null; state: Sta
         imageId: original.imageId,
         sizeBytes: original.sizeBytes,
         files: facts?.original?.files ?? slim?.originalFiles ?? null,
-        packages: state.sbom?.original ?? slim?.packages?.original ?? null,
+        packages: state.sbom?.original ?? null,
         layers: facts?.original?.layers ?? null,
         startupMs: state.run?.startupMs ?? null,
         vulns: scan?.original ? countVulns(scan.original) : null,
@@ -562,7 +559,7 @@ function assemble(a: { dir: string | undefined; image: string | null; state: Sta
         imageId: slim.imageId,
         sizeBytes: slim.sizeBytes,
         files: facts?.slim?.files ?? slim.files,
-        packages: state.sbom?.slim ?? slim.packages?.slim ?? null,
+        packages: state.sbom?.slim ?? null,
         layers: facts?.slim?.layers ?? null,
         startupMs: state.verify?.startupMs ?? null,
         vulns: scan?.slim ? countVulns(scan.slim) : null,

@@ -140,3 +140,29 @@ test("ship --check on a project with its own Dockerfile: uses it, shows the lint
   assert.ok(report.slim && report.routes.filter((x) => x.exercised).every((x) => x.identical));
   assert.deepEqual(readdirSync(dir).sort(), before);
 });
+
+test("a failed stage stops ship with its diagnosis, and the earlier results stay on disk for --from", async (t) => {
+  const dir = copyExample("hello", (fn) => t.after(fn));
+  const out = join(tempDir((fn) => t.after(fn)), "out");
+  const base = await testBase("flask");
+  writeFileSync(join(dir, "Dockerfile"), [`FROM ${base.tag}`, "WORKDIR /app", "COPY . /app", "RUN python3 -c 'import flask_nonexistent_module'", 'CMD ["gunicorn", "app:app"]', ""].join("\n"));
+  const { tag, images } = uniqueTag("fails");
+  t.after(() => cleanup([], images));
+  const r = await runCli(["ship", dir, "--tag", tag, "--out", out]);
+  assert.equal(r.code, 5, r.stderr);
+  assert.match(r.stderr, /error: the build failed at step 4 .*flask_nonexistent_module/);
+  assert.match(r.stdout, /✗build [\d.]+s \(failed\)/, "the partial summary is printed");
+  const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8")) as ShipReport;
+  validate(report);
+  const build = report.stages.find((s) => s.name === "build")!;
+  assert.equal(build.status, "failed");
+  assert.equal(build.error!.code, "BUILD_FAILED");
+  assert.deepEqual(report.stages.filter((s) => ["run", "slim", "verify", "sbom", "scan"].includes(s.name)).map((s) => s.status), ["skipped", "skipped", "skipped", "skipped", "skipped"]);
+  for (const s of ["analyze", "lint", "init"]) assert.ok(existsSync(join(out, "stages", `${s}.json`)), s);
+  // Resuming at build reads analyze's result from disk instead of running it again.
+  const again = await runCli(["ship", dir, "--tag", tag, "--out", out, "--from", "build", "--json"]);
+  assert.equal(again.code, 5);
+  const r2 = JSON.parse(again.stdout) as { error: { details: { report: ShipReport } } };
+  assert.equal(r2.error.details.report.stages.find((s) => s.name === "analyze")!.note, "--from: result of the earlier run");
+  assert.equal(r2.error.details.report.app!.entry, "app:app");
+});
