@@ -35,9 +35,10 @@ test("--fail-on sets the threshold: warnings fail with --fail-on warning, pass w
 test("--format sarif writes a SARIF 2.1.0 log; --format checkstyle writes XML", async () => {
   const sarif = await runCli(["lint", join(FIXTURES, "seed-002"), "--format", "sarif"]);
   assert.equal(sarif.code, 3);
-  const log = JSON.parse(sarif.stdout) as { version: string; runs: { results: { ruleId: string }[] }[] };
+  const log = JSON.parse(sarif.stdout) as { version: string; runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
   assert.equal(log.version, "2.1.0");
-  assert.ok(log.runs[0].results.some((r) => r.ruleId === "FP-FL-002"));
+  const devServer = log.runs[0].results.find((r) => r.ruleId === "FP-FL-002");
+  assert.equal(devServer?.locations[0].physicalLocation.artifactLocation.uri, "test/fixtures/lint/seed-002/Dockerfile", "URIs are relative to where lint runs (the repository root)");
   const xml = await runCli(["lint", join(FIXTURES, "seed-002"), "--format", "checkstyle"]);
   assert.match(xml.stdout, /<error line="7" column="1" severity="error" message="[^"]*" source="flaskpack.FP-FL-002"\/>/);
 });
@@ -53,6 +54,14 @@ test("bad input: a missing directory, an unknown format and a missing --dockerfi
   const df = await runCli(["lint", join(FIXTURES, "seed-003"), "--dockerfile", "Dockerfile.nope"]);
   assert.equal(df.code, 2);
   assert.match(df.stderr, /Dockerfile\.nope does not exist/);
+});
+
+test("a Dockerfile full of binary junk is linted without crashing: unparsable lines named with their position", async () => {
+  const r = await runCli(["lint", join(FIXTURES, "unparsable"), "--json"]);
+  assert.equal(r.code, 3, r.stderr);
+  const report = JSON.parse(r.stdout) as { findings: { ruleId: string; line: number; message: string }[] };
+  assert.deepEqual(report.findings.filter((f) => f.ruleId === "FP-DF-000").map((f) => f.line), [3, 5]);
+  assert.ok(report.findings.some((f) => f.ruleId === "FP-DF-007" && f.line === 4), "lines after the junk are still linted");
 });
 
 test("--fix rewrites a copy of seed 002 and prints the diff; the fixed findings are gone", async (t) => {
@@ -71,10 +80,10 @@ test("--fix rewrites a copy of seed 002 and prints the diff; the fixed findings 
   assert.equal(after.code, 3);
 });
 
-for (const example of ["hello", "api-port", "factory", "pg-api"]) {
-  test(`flaskpack's own generated Dockerfile, .dockerignore and compose file for ${example} lint clean`, async (t) => {
+for (const [example, deps] of ["hello", "api-port", "factory", "pg-api"].flatMap((e) => [[e, "debian"], [e, "pip"]] as const)) {
+  test(`flaskpack's own generated Dockerfile, .dockerignore and compose file for ${example} (${deps} dependencies) lint clean`, async (t) => {
     const dir = copyExample(example, (fn) => t.after(fn));
-    const generated = await init(dir, { dryRun: true, ensureBase: false });
+    const generated = await init(dir, { dryRun: true, ensureBase: false, deps });
     for (const f of generated.files) {
       mkdirSync(dirname(join(dir, f.path)), { recursive: true });
       writeFileSync(join(dir, f.path), f.content);

@@ -46,7 +46,12 @@ export function register(program: Command): void {
             process.stderr.write(fixed.length ? `fixed ${result.applied} finding(s) in ${fixed.map((c) => c.file).join(", ")}\n` : "nothing to fix mechanically\n");
           }
         }
-        if (format === "sarif") process.stdout.write(JSON.stringify(toSarif(report), null, 2) + "\n");
+        if (format === "sarif") {
+          const { relative, resolve, sep } = await import("node:path");
+          const rel = relative(process.cwd(), resolve(target));
+          const uriPrefix = rel && !rel.startsWith("..") ? rel.split(sep).join("/") : undefined;
+          process.stdout.write(JSON.stringify(toSarif(report, { uriPrefix }), null, 2) + "\n");
+        }
         else if (format === "checkstyle") process.stdout.write(toCheckstyle(report));
         else emit(fixed ? { ...report, fixed } : report, { json: format === "json" }, toTty);
         const threshold = flags.failOn as "error" | "warning" | "info";

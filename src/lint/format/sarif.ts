@@ -10,7 +10,10 @@ const LEVEL: Record<Severity, "error" | "warning" | "note"> = { error: "error", 
  * SARIF 2.1.0 as GitHub code scanning reads it: every rule with descriptions and help, results with a physical
  * location and a fingerprint that survives lines moving (rule + file + the offending line's text + occurrence).
  */
-export function toSarif(report: LintReport): Record<string, unknown> {
+export function toSarif(report: LintReport, opts: { uriPrefix?: string } = {}): Record<string, unknown> {
+  // Code scanning resolves URIs against the repository root; a project in a subdirectory needs its path in front.
+  const prefix = opts.uriPrefix ? opts.uriPrefix.replace(/\/?$/, "/") : "";
+  const uri = (file: string) => encodeURI(prefix + file);
   const ruleIndex = new Map(RULES.map((r, i) => [r.id, i]));
   const seen = new Map<string, number>();
   const results = report.findings.map((f) => {
@@ -24,7 +27,7 @@ export function toSarif(report: LintReport): Record<string, unknown> {
       ruleIndex: ruleIndex.get(f.ruleId) ?? -1,
       level: LEVEL[f.severity],
       message: { text: `${f.message}. Fix: ${f.fix}` },
-      locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(f.file), uriBaseId: "%SRCROOT%" }, region } }],
+      locations: [{ physicalLocation: { artifactLocation: { uri: uri(f.file), uriBaseId: "%SRCROOT%" }, region } }],
       partialFingerprints: { "flaskpackFindingHash/v1": `${createHash("sha256").update(key).digest("hex").slice(0, 32)}:${n}` },
     };
   });
@@ -57,7 +60,7 @@ export function toSarif(report: LintReport): Record<string, unknown> {
           },
         },
         originalUriBaseIds: { "%SRCROOT%": { description: { text: "The linted project directory." } } },
-        artifacts: report.files.map((f) => ({ location: { uri: encodeURI(f), uriBaseId: "%SRCROOT%" } })),
+        artifacts: report.files.map((f) => ({ location: { uri: uri(f), uriBaseId: "%SRCROOT%" } })),
         results,
       },
     ],
