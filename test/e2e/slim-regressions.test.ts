@@ -57,8 +57,11 @@ test("every regression route answers identically from the slim image, under its 
   assert.match(JSON.stringify(await (await fetch(`${url}/version`)).json()), /"flask":"\d+\.\d+/);
 });
 
+const SMOKE = `node -e 'fetch(process.env.FLASKPACK_URL + "/color").then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(2))'`;
+
 test("a module imported only at start-up is kept, because the trace starts with the process", async (t) => {
-  const r = await slimIt(t, `fp-slim-regressions-startup.slim:${process.pid}`);
+  const r = await slimIt(t, `fp-slim-regressions-startup.slim:${process.pid}`, ["--probe-cmd", SMOKE]);
+  assert.deepEqual(r.probeCmd, { original: 0, slim: 0, identical: true }, "the project's own smoke test passes on both");
   assert.ok(r.explain?.[0].startsWith("/usr/lib/python3.11/colorsys.py: traced"), r.explain?.join("\n"));
   const color = r.routes.find((x) => x.path === "/color" && x.method === "GET");
   assert.equal(color?.slim.status, 200);
@@ -75,4 +78,21 @@ test("a lazy import on a route no probe runs is reported as not exercised; --pro
   assert.ok(!second.notExercised.includes("POST /export"));
   const exp = second.routes.find((x) => x.method === "POST" && x.path === "/export");
   assert.deepEqual([exp?.original.status, exp?.slim.status, exp?.identical, exp?.exercised], [200, 200, true, true]);
+});
+
+test("a slim image that answers differently fails with exit 3 and names the route, unless --accept-diff", async (t) => {
+  const tag = `fp-slim-regressions-broken.slim:${process.pid}`;
+  images.push(tag);
+  const profiles = tempDir((fn) => t.after(fn));
+  const res = await runCli(["slim", IMAGE, "--tag", tag, "--profiles-dir", profiles, "--exclude", "/usr/share/zoneinfo"]);
+  assert.equal(res.code, 3, res.stderr);
+  assert.match(res.stderr, /GET \/time: 200 application\/json vs 500/);
+  assert.match(res.stderr, /--include PATH/);
+  assert.match(res.stdout, /\/time\s+200\s+500\s+application\/json\s+DIFFERENT/);
+
+  const accepted = await runCli(["slim", IMAGE, "--tag", tag, "--profiles-dir", profiles, "--exclude", "/usr/share/zoneinfo", "--accept-diff", "--json"]);
+  assert.equal(accepted.code, 0, accepted.stderr);
+  const r = JSON.parse(accepted.stdout) as SlimResult;
+  assert.equal(r.verified, false);
+  assert.deepEqual(r.routes.filter((x) => !x.identical).map((x) => `${x.method} ${x.path}`), ["GET /time", "HEAD /time"]);
 });
