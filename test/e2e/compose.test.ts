@@ -6,32 +6,32 @@ import { PassThrough } from "node:stream";
 import { runCli, copyExample } from "../helpers/cli.ts";
 import { testBase, docker, cleanup } from "../helpers/engine.ts";
 import { renderCompose } from "../../src/generate/compose.ts";
+import { lintComposeText } from "../../src/lint/index.ts";
 import { pgApiModel, planFor, buildAppImage, removeProject } from "../fixtures/compose/models.ts";
 
 const PROJECT = `fp-compose-pgapi-${process.pid}`;
-const IMAGE = `fp-compose-pgapi:${process.pid}`;
 
 async function json(url: string, init?: RequestInit): Promise<{ status: number; body: unknown }> {
   const r = await fetch(url, init);
   return { status: r.status, body: await r.json() };
 }
 
-test("pg-api under compose: a note survives down + up, the app is non-root and read-only, --volumes needs a confirmation", async (t) => {
+test("pg-api: init + up; a note survives down + up; the app is non-root and read-only; lint finds nothing; --volumes needs a confirmation", async (t) => {
   const dir = copyExample("pg-api", (fn) => t.after(fn));
-  const app = pgApiModel(dir);
-  const base = await testBase("flaskPg");
-  await buildAppImage(dir, base.tag, IMAGE, app);
-  const out = renderCompose(app, planFor(app), { image: IMAGE, build: false, hostPort: 0 });
-  assert.ok(out);
-  writeFileSync(join(dir, "compose.yaml"), out.compose);
-  writeFileSync(join(dir, ".env"), out.env!, { mode: 0o600 });
-  writeFileSync(join(dir, ".env.example"), out.envExample!);
   t.after(async () => {
     await removeProject(PROJECT);
-    await cleanup([], [IMAGE]);
+    await cleanup([], ["pg-api-app:latest"]);
   });
+  const init = await runCli(["init", dir]);
+  assert.equal(init.code, 0, init.stderr);
+  const generated = readFileSync(join(dir, "compose.yaml"), "utf8");
+  assert.deepEqual(lintComposeText(generated), [], "lint finds problems in the generated compose file");
+  const lint = await runCli(["lint", dir, "--json"]);
+  assert.equal(lint.code, 0, lint.stdout);
+  // Let the engine pick the host port, as a user does when 8080 is taken.
+  writeFileSync(join(dir, "compose.yaml"), generated.replace("127.0.0.1:8080:8080", "127.0.0.1::8080"));
 
-  const up1 = await runCli(["up", dir, "-p", PROJECT, "--json"]);
+  const up1 = await runCli(["up", dir, "-p", PROJECT, "--json"], { timeoutMs: 900_000 });
   assert.equal(up1.code, 0, up1.stderr + up1.stdout);
   const r1 = JSON.parse(up1.stdout) as { urls: Record<string, string[]>; services: { service: string; container: string; health: string }[] };
   assert.deepEqual(r1.services.map((s) => [s.service, s.health]), [["app", "healthy"], ["db", "healthy"]]);
