@@ -36,10 +36,10 @@ export interface UpdateResult {
  */
 export async function updateDb(opts: UpdateOptions = {}): Promise<UpdateResult> {
   const dir = opts.dir ?? defaultDbDir();
-  const base = opts.source?.replace(/\/+$/, "");
+  const urls = sourceUrls(opts);
   const plan = [
-    { name: OSV_FILE, url: opts.osvUrl ?? (base ? `${base}/PyPI/all.zip` : DEFAULT_SOURCES.osv), check: checkOsvZip },
-    { name: TRACKER_FILE, url: opts.debianUrl ?? (base ? `${base}/tracker/data/json` : DEFAULT_SOURCES.debian), check: checkTracker },
+    { name: OSV_FILE, url: urls.osv, check: checkOsvZip },
+    { name: TRACKER_FILE, url: urls.debian, check: checkTracker },
   ];
   const partial = join(dir, ".partial");
   mkdirSync(partial, { recursive: true });
@@ -59,6 +59,15 @@ export async function updateDb(opts: UpdateOptions = {}): Promise<UpdateResult> 
   renameSync(join(partial, META_FILE), join(dir, META_FILE));
   rmSync(partial, { recursive: true, force: true });
   return result;
+}
+
+/** The URLs an update fetches: explicit ones, else the mirror's, else the real hosts. */
+export function sourceUrls(opts: Pick<UpdateOptions, "source" | "osvUrl" | "debianUrl">): { osv: string; debian: string } {
+  const base = opts.source?.replace(/\/+$/, "");
+  return {
+    osv: opts.osvUrl ?? (base ? `${base}/PyPI/all.zip` : DEFAULT_SOURCES.osv),
+    debian: opts.debianUrl ?? (base ? `${base}/tracker/data/json` : DEFAULT_SOURCES.debian),
+  };
 }
 
 interface PartState {

@@ -101,15 +101,16 @@ test("original vs slim of hello: counts before and after, and the findings remov
   assert.ok(a.counts.total > b.counts.total, `${a.counts.total} → ${b.counts.total}`);
   assert.equal(diff.removed.length, a.counts.total - b.counts.total + diff.added.length);
   const gone = new Set(diff.removed.filter((f) => f.why === "files-removed").map((f) => `${f.id} ${f.component.name}`));
-  assert.ok(gone.has("PYSEC-2023-228 pip"), [...gone].join(", "));
   assert.ok(gone.has("CVE-2005-2541 tar") && gone.has("CVE-2016-2781 coreutils"), [...gone].join(", "));
+  const left = new Set(b.components.map((c) => `${c.ecosystem} ${c.name}`));
+  for (const f of diff.removed.filter((x) => x.why === "files-removed")) assert.ok(!left.has(`${f.component.ecosystem} ${f.component.name}`), `${f.component.name} is gone from the slim SBOM`);
   assert.ok(b.findings.some((f) => f.id === "PYSEC-2023-62"), "Flask is still there, and so is its advisory");
   assert.equal(b.target.release, "bookworm", "release from base-files when slim drops os-release");
 
   const text = await runCli(["scan", PIP_IMAGE, "--diff", SLIM_IMAGE, "--db", DB]);
   assert.match(text.stdout, new RegExp(`${PIP_IMAGE.replace(/[.:]/g, "\\$&")}: \\d+ findings`));
   assert.match(text.stdout, /\d+ removed, \d+ added, \d+ kept/);
-  assert.match(text.stdout, /PYSEC-2023-228\s+pip 23\.0\.1\s+package files removed/);
+  assert.match(text.stdout, /CVE-2005-2541\s+tar 1\.34\S*\s+package files removed/);
 });
 
 test("scan without data says how to get it; a bad --fail-on is refused", async (t) => {

@@ -13,7 +13,15 @@ export function register(program: Command): void {
     .addHelpText("after", "\nExample:\n  flaskpack db update && flaskpack scan myapp:latest")
     .action(
       action(async (opts: { dir?: string; source?: string; osvUrl?: string; debianUrl?: string; json?: boolean }) => {
-        const { updateDb } = await import("../../scan/update.ts");
+        const { updateDb, sourceUrls } = await import("../../scan/update.ts");
+        const urls = Object.values(sourceUrls(opts));
+        if (process.env.FLASKPACK_HOST_NETNS && urls.some((u) => !/^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])[:/]/.test(u))) {
+          // Inside flaskpack's network namespace nothing reaches the internet: download from the host's.
+          const { spawnSync } = await import("node:child_process");
+          const { inHostNetwork } = await import("../../engine/netns.ts");
+          const [cmd, args] = inHostNetwork(process.execPath, [...process.execArgv, ...process.argv.slice(1)]);
+          return spawnSync(cmd, args, { stdio: "inherit", env: { ...process.env, FLASKPACK_HOST_NETNS: "" } }).status ?? 1;
+        }
         const { SingleBar, Presets } = await import("cli-progress");
         const tty = !opts.json && process.stderr.isTTY;
         let bar: InstanceType<typeof SingleBar> | undefined;
