@@ -74,7 +74,7 @@ export function runRules(inputs: RuleInputs, rules: readonly Rule[] = RULES): { 
     if (config.ignore.includes(rule.id)) continue;
     switch (rule.scope) {
       case "dockerfile":
-        for (const df of inputs.dockerfiles) emit(rule, df.file, rule.check({ df, config }));
+        for (const df of inputs.dockerfiles) emit(rule, df.file, rule.check({ df, config, app: inputs.app }));
         break;
       case "flask":
         if (!inputs.app) continue;

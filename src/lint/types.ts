@@ -66,6 +66,8 @@ export interface LintConfig {
 export interface DockerfileInput {
   df: DockerfileModel;
   config: LintConfig;
+  /** The app, when analyze found one: Dockerfile rules may use it to make their fix concrete, never to decide. */
+  app?: AppModel;
 }
 export interface FlaskInput {
   df: DockerfileModel;

@@ -9,7 +9,11 @@ const WITH_VALUE = new Set([
   "--only-binary", "--no-binary", "--progress-bar", "--src", "--upgrade-strategy", "--cache-dir", "--implementation", "--abi",
 ]);
 
+/** Installers upgraded in place (`pip install -U pip`): pinning them is not the point of the rule. */
+const TOOLING = new Set(["pip", "setuptools", "wheel"]);
+
 export function unpinnedPipPackages(args: string[]): string[] {
+  const upgrade = args.includes("-U") || args.includes("--upgrade");
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const w = args[i];
@@ -19,7 +23,7 @@ export function unpinnedPipPackages(args: string[]): string[] {
     }
     const isPath = w.startsWith(".") || w.startsWith("/") || w.includes("/") || /\.(whl|tar\.gz|zip)$/.test(w) || w.includes("$");
     const pinned = /(===?|~=)\s*[\w*.!+-]+/.test(w) || w.includes(" @ ") || /@/.test(w);
-    if (!isPath && !pinned) out.push(w);
+    if (!isPath && !pinned && !(upgrade && TOOLING.has(w.toLowerCase()))) out.push(w);
   }
   return out;
 }
@@ -34,7 +38,7 @@ export const pipUnpinned: Rule = {
   hadolint: "DL3013",
   examples: {
     bad: { dockerfile: "FROM python:3.11-slim\nRUN pip install --no-cache-dir flask gunicorn\n" },
-    good: { dockerfile: "FROM python:3.11-slim\nRUN pip install --no-cache-dir flask==3.0.3 gunicorn==22.0.0\n" },
+    good: { dockerfile: "FROM python:3.11-slim\nRUN pip install --no-cache-dir --upgrade pip && pip install --no-cache-dir flask==3.0.3 gunicorn==22.0.0\n" },
   },
   check: ({ df }) =>
     runs(df.instructions).flatMap(({ instr, cmds }) => {

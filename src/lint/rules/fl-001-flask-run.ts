@@ -13,8 +13,11 @@ export const flaskDevServer: Rule = {
     bad: { dockerfile: "FROM python:3.11-slim\nCMD [\"python3\", \"-m\", \"flask\", \"run\", \"--host=0.0.0.0\"]\n" },
     good: { dockerfile: "FROM python:3.11-slim\nCMD [\"gunicorn\", \"--bind\", \"0.0.0.0:8000\", \"app:app\"]\n" },
   },
-  check: ({ df }) => {
+  check: ({ df, app }) => {
     const s = serverOf(df);
-    return s?.kind === "flask-run" ? [at(s.at, "the image runs `flask run`, the development server")] : [];
+    if (s?.kind !== "flask-run") return [];
+    const port = s.port ?? app?.port.value ?? 8000;
+    const target = app?.entry?.target ?? "app:app";
+    return [at(s.at, "the image runs `flask run`, the development server", { fix: `CMD ["gunicorn", "--bind", "0.0.0.0:${port}", "${target}"]` + (app?.entry ? "" : " (with your module:object)") })];
   },
 };

@@ -137,3 +137,22 @@ test("Flask rules use the real app model: gunicorn target and port come from ana
   assert.ok(wrong, "app:app is not the api-port app");
   assert.match(wrong.message, /server:application/);
 });
+
+test("any text at all — random unicode, NUL bytes, half instructions — lints without throwing", async () => {
+  const fc = (await import("fast-check")).default;
+  const pieces = fc.constantFrom("FROM ", "RUN ", "CMD ", "COPY ", "ENV ", "ARG ", "EXPOSE ", "USER ", "\\\n", "\n", "[\"", "\"]", "&&", "|", "#", "<<EOF\n", "python:3.11", "\u0000", "$", "=", " ", "pip install", "apt-get install");
+  fc.assert(
+    fc.property(fc.array(fc.oneof(pieces, fc.string(), fc.string({ unit: "binary" })), { maxLength: 40 }), (parts) => {
+      const findings = lintDockerfileText(parts.join(""), { app: appModel(), sources: {} });
+      for (const f of findings) assert.ok(f.line >= 1 && f.column >= 1 && typeof f.message === "string");
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test("the dev-server finding's fix names the analyzed app and port", () => {
+  const f = lintDockerfileText('FROM python:3.11-slim\nCMD ["flask", "run", "--host=0.0.0.0", "--port=4567"]\n', {
+    app: appModel({ entry: { target: "server:application", module: "server", object: "application", kind: "object", reason: "Flask() assignment", score: 10 } }),
+  }).find((x) => x.ruleId === "FP-FL-001");
+  assert.equal(f?.fix, 'CMD ["gunicorn", "--bind", "0.0.0.0:4567", "server:application"]');
+});

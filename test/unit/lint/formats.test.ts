@@ -77,6 +77,6 @@ test("tty output shows each finding with its offending line, the fix, and a summ
   const text = toTty(report).replace(/\x1b\[[0-9;]*m/g, "");
   assert.match(text, /13:1\s+error\s+FP-FL-001/);
   assert.match(text, /13 │ CMD \[ "python3", "-m" , "flask", "run"/);
-  assert.match(text, /fix: Run a WSGI server/);
+  assert.match(text, /fix: CMD \["gunicorn", "--bind", "0.0.0.0:4567", "app:app"\]/);
   assert.match(text, /\d+ errors?, \d+ warnings?, \d+ info$/);
 });
