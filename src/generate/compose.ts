@@ -241,6 +241,7 @@ function appParts(app: AppModel, plan: ComposePlan, opts: ComposeOptions, kinds:
   };
   if (migrate) {
     services.migrate = {
+      ...(appService.build ? { build: appService.build } : {}),
       image,
       command: migrate,
       restart: "no",
