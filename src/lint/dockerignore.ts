@@ -34,7 +34,8 @@ function cleanPath(p: string): string {
   return parts.join("/");
 }
 
-function globToRegex(glob: string): RegExp {
+/** Docker's path glob as a regex that also matches every path below a match (a directory's files). */
+export function globToRegex(glob: string): RegExp {
   let re = "";
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i];
@@ -49,7 +50,6 @@ function globToRegex(glob: string): RegExp {
       else { re += "[" + glob.slice(i + 1, end).replace(/^!/, "^").replace(/\\/g, "\\\\") + "]"; i = end; }
     } else re += c.replace(/[.+^${}()|\\]/g, "\\$&");
   }
-  // A pattern also matches everything below a matched directory.
   return new RegExp(`^${re}(?:/.*)?$`);
 }
 

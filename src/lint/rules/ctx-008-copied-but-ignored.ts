@@ -1,9 +1,6 @@
 import type { Rule } from "../types.ts";
 import { copySources } from "./util.ts";
-
-function globToRegex(glob: string): RegExp {
-  return new RegExp(`^${glob.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]")}$`);
-}
+import { globToRegex } from "../dockerignore.ts";
 
 export const copiedButIgnored: Rule = {
   id: "FP-CTX-008",
@@ -28,7 +25,7 @@ export const copiedButIgnored: Rule = {
             .filter((s) => s && s !== ".")
             .filter((s) => {
               const re = globToRegex(s);
-              const matching = context.files.filter((f) => re.test(f.path) || f.path.startsWith(s + "/"));
+              const matching = context.files.filter((f) => re.test(f.path));
               return matching.length > 0 && matching.every((f) => !context.sent(f.path));
             });
           return excluded.length ? [{ file: df.file, line: i.line, column: i.column, message: `${excluded.map((s) => `\`${s}\``).join(", ")} is excluded by .dockerignore, so this ${i.keyword} gets nothing` }] : [];
