@@ -10,7 +10,7 @@ import { homedir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import type { AppModel } from "../analyze/model.ts";
 import { connectEngine } from "../engine/connect.ts";
-import { contextRules, isIgnored } from "../engine/context.ts";
+import { contextRules, isIgnored, listContext } from "../engine/context.ts";
 import { FlaskpackError } from "../errors.ts";
 import {
   countVulns, dirTree, STAGES, severityAtLeast, writeReport, routeTally,
@@ -152,16 +152,38 @@ export async function outDirFor(dir: string | undefined, opts: { out?: string; c
   const elsewhere = cacheDirFor(dir);
   if (!dir) return { outDir: elsewhere };
   if (opts.check) return { outDir: elsewhere, why: "--check writes nothing into the project" };
-  let ignore: string | undefined;
-  if (!existsSync(join(dir, "Dockerfile")) && opts.app) {
-    const gen = (await import("../generate/index.ts").catch(() => undefined)) as
-      | { renderDockerignore?: (a: AppModel, f: unknown) => string; projectFacts?: (d: string) => unknown }
-      | undefined;
-    if (gen?.renderDockerignore && gen.projectFacts) ignore = gen.renderDockerignore(opts.app, gen.projectFacts(dir));
-  }
-  const { rules } = contextRules(dir, ignore);
+  const { rules } = contextRules(dir, await generatedIgnore(dir, opts.app));
   if (isIgnored(rules, ".flaskpack") || isIgnored(rules, ".flaskpack/report.json")) return { outDir: join(dir, ".flaskpack") };
   return { outDir: elsewhere, why: "the build context does not ignore .flaskpack (add it to .dockerignore to keep results in the project)" };
+}
+
+/** The .dockerignore build uses when the project has neither its own Dockerfile nor its own .dockerignore. */
+async function generatedIgnore(dir: string, app: AppModel | undefined): Promise<string | undefined> {
+  if (existsSync(join(dir, "Dockerfile")) || !app) return undefined;
+  const gen = (await import("../generate/index.ts").catch(() => undefined)) as
+    | { renderDockerignore?: (a: AppModel, f: unknown) => string; projectFacts?: (d: string) => unknown }
+    | undefined;
+  return gen?.renderDockerignore && gen.projectFacts ? gen.renderDockerignore(app, gen.projectFacts(dir)) : undefined;
+}
+
+/**
+ * A hash of what goes into a build: the Dockerfile, the images it starts FROM, and every file of the context
+ * (path, mode, content). The same inputs make the same app, even when the builder's cache hands back layers of an
+ * earlier identical build, so the stages after build can reuse their results.
+ */
+export async function buildInputsKey(dir: string, dockerfile: string, ignore: string | undefined): Promise<string> {
+  const { docker } = await connectEngine();
+  const h = createHash("sha256").update(dockerfile);
+  const froms = [...dockerfile.matchAll(/^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)/gim)].map((m) => m[1]);
+  for (const from of new Set(froms)) {
+    const info = await docker.getImage(from).inspect().catch(() => undefined);
+    h.update(`\0FROM ${from} ${info?.Id ?? ""}`);
+  }
+  for (const e of listContext(dir, contextRules(dir, ignore).rules)) {
+    h.update(`\0${e.type} ${e.path} ${e.mode.toString(8)} ${e.linkname ?? ""}\0`);
+    if (e.type === "file") h.update(readFileSync(join(dir, e.path)));
+  }
+  return h.digest("hex").slice(0, 16);
 }
 
 /** A hash of what an image is: its layers and run configuration, without labels that only say when it was built. */
@@ -320,6 +342,7 @@ export async function ship(dirArg: string | undefined, opts: ShipOptions = {}): 
       const tag = opts.tag ?? `${basename(root).toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[._-]+/, "") || "app"}:latest`;
       const b = await m.build(root, { tag, deps: opts.deps, noCache: Boolean(opts.fresh), progress });
       state.build = await imageRef(b.image, { usedProjectDockerfile: b.usedProjectDockerfile ?? null, dockerfile: b.dockerfile });
+      if (b.dockerfile) state.build.contentKey = `inputs:${await buildInputsKey(root, b.dockerfile, b.usedProjectDockerfile ? undefined : await generatedIgnore(root, state.analyze))}`;
       const all = b.totalSteps && b.cachedSteps === b.totalSteps;
       return { status: all ? "cached" : "ok", note: `${b.image}, ${b.cachedSteps ?? "?"}/${b.totalSteps ?? "?"} steps cached` };
     },
