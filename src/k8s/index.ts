@@ -82,14 +82,14 @@ export async function factsFromImage(image: string, opts: K8sRunOptions = {}): P
   const info = await engineCall(`reading ${image}`, () => docker.getImage(image).inspect());
   const cfg = info.Config ?? ({} as typeof info.Config);
   const labels = cfg.Labels ?? {};
+  if (!cfg.User || cfg.User === "0" || cfg.User.startsWith("0:") || cfg.User === "root") {
+    throw new FlaskpackError("BAD_INPUT", `${image} runs as root; the manifests require runAsNonRoot.`, "build it with a non-root USER (flaskpack build does), then run k8s again");
+  }
   const envPort = (cfg.Env ?? []).map((e) => e.match(/^PORT=(\d+)$/)?.[1]).find(Boolean);
   const exposed = Object.keys(cfg.ExposedPorts ?? {}).map((p) => Number(p.split("/")[0]));
   const port = exposed[0] ?? (envPort ? Number(envPort) : undefined);
   if (!port) throw new FlaskpackError("BAD_INPUT", `${image} exposes no port and sets no PORT.`, "build it with `flaskpack build` (which sets EXPOSE), or run `flaskpack k8s` on the project directory");
   const user = (cfg.User ?? "").match(/^(\d+)(?::(\d+))?$/);
-  if (!cfg.User || cfg.User === "0" || cfg.User.startsWith("0:") || cfg.User === "root") {
-    throw new FlaskpackError("BAD_INPUT", `${image} runs as root; the manifests require runAsNonRoot.`, "build it with a non-root USER (flaskpack build does), then run k8s again");
-  }
   const healthPath = labels["org.flaskpack.health-path"] ?? healthPathFromCheck(cfg.Healthcheck?.Test ?? []);
   const name = k8sName(opts.name ?? image.replace(/@.*$/, "").replace(/:[^/:]*$/, "").split("/").pop() ?? "app");
   return {
