@@ -12,6 +12,7 @@ import { pipeline } from "node:stream/promises";
 import tar from "tar-stream";
 import type Docker from "dockerode";
 import { connectEngine, engineCall } from "../engine/connect.ts";
+import { demux } from "../engine/run.ts";
 import { FlaskpackError } from "../errors.ts";
 import { isElf, readElfDeps } from "./elf.ts";
 import type { FileIndex } from "./keepset.ts";
@@ -344,20 +345,6 @@ function lastLines(s: string, n: number): string {
   return s.trim().split("\n").slice(-n).join(" | ");
 }
 
-/** Docker's multiplexed stream (8-byte frame headers) to text. */
-export function demux(buf: Buffer, which: "all" | "stdout" = "all"): string {
-  let out = "";
-  let i = 0;
-  while (i + 8 <= buf.length) {
-    const kind = buf[i];
-    const len = buf.readUInt32BE(i + 4);
-    if (kind > 2) return buf.toString("utf8");
-    if (which === "all" || kind === 1) out += buf.subarray(i + 8, i + 8 + len).toString("utf8");
-    i += 8 + len;
-  }
-  return out;
-}
-
 /** One request, redirects not followed; the answer's status, content type and body hash. */
 export function httpProbe(port: number, p: Probe, normalize: RegExp[] = [], timeoutMs = 30_000): Promise<Answer> {
   return new Promise((resolve, reject) => {
@@ -426,7 +413,7 @@ export async function runOnce(image: string, entrypoint: string[], cmd: string[]
     await c.start();
     const res = (await c.wait()) as { StatusCode: number };
     const raw = (await c.logs({ stdout: true, stderr: true })) as Buffer;
-    const stdout = demux(raw, "stdout");
+    const stdout = demux((await c.logs({ stdout: true, stderr: false })) as Buffer);
     if (res.StatusCode !== 0) {
       throw new FlaskpackError("RUN_FAILED", `${opts.what} failed in ${image} (exit ${res.StatusCode}): ${lastLines(demux(raw), 8)}`, "check that the app imports without a database or network, or pass the env it needs with --env", { output: demux(raw) });
     }
