@@ -1,6 +1,7 @@
 import { dpkgCataloger, osRelease } from "./catalogers/dpkg.ts";
 import { pythonCataloger } from "./catalogers/python.ts";
 import type { CatalogInput, Cataloged, Cataloger, ImageEntry, Sbom } from "./model.ts";
+import { normalizePath as normalize } from "./paths.ts";
 
 /** Order matters: later catalogers see earlier results (Python needs dpkg's file ownership). */
 export const CATALOGERS: readonly Cataloger[] = [dpkgCataloger, pythonCataloger];
@@ -36,15 +37,6 @@ export function makeResolver(entries: Map<string, ImageEntry>): (path: string) =
   };
 }
 
-function normalize(p: string): string {
-  const parts: string[] = [];
-  for (const seg of p.split("/")) {
-    if (!seg || seg === ".") continue;
-    if (seg === "..") parts.pop();
-    else parts.push(seg);
-  }
-  return parts.join("/");
-}
 
 export interface CatalogResult {
   found: Cataloged[];

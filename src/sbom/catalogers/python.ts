@@ -4,9 +4,9 @@ import { pythonLicenses } from "../licenses.ts";
 import type { CatalogInput, Cataloged, Cataloger, Component } from "../model.ts";
 
 /** PEP 503 normalized project name: lower case, runs of -_. become one "-". */
-export function normalizePypiName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, "-");
-}
+export { normalizeName as normalizePypiName } from "../../base/mapping.ts";
+import { normalizeName as normalizePypiName } from "../../base/mapping.ts";
+import { normalizePath as normalize } from "../paths.ts";
 
 const META_FILES = new Set(["METADATA", "RECORD", "INSTALLER", "PKG-INFO", "installed-files.txt", "top_level.txt"]);
 
@@ -131,15 +131,6 @@ export function joinPath(base: string, rel: string): string {
   return normalize(base ? `${base}/${rel}` : rel);
 }
 
-function normalize(p: string): string {
-  const parts: string[] = [];
-  for (const seg of p.split("/")) {
-    if (!seg || seg === ".") continue;
-    if (seg === "..") parts.pop();
-    else parts.push(seg);
-  }
-  return parts.join("/");
-}
 
 function unique<T>(xs: T[]): T[] {
   return [...new Set(xs)];
