@@ -14,7 +14,7 @@ import { cleanup } from "../test/helpers/engine.ts";
 import { startRegistry } from "../test/fixtures/compose/registry.ts";
 
 const EXAMPLES = join(import.meta.dirname, "..", "examples");
-const MB = (n: number) => Number((n / 1e6).toFixed(2));
+const MB = (n: number) => Number((n / 1e6).toFixed(3));
 /** A typical home/office upload link, to turn bytes into the time a user would wait (seed 001 pushed over one). */
 const UPLINK_BITS = 10e6;
 
@@ -35,11 +35,14 @@ function row(app: string, variant: string, step: string, r: PushResult, layers: 
 
 export default async function (): Promise<BenchResult> {
   const work = mkdtempSync(join(tmpdir(), "fp-push-bench-"));
-  const registry = await startRegistry();
   const images: string[] = [];
   const rows: BenchResult["rows"] = [];
+  let registry: Awaited<ReturnType<typeof startRegistry>> | undefined;
   try {
     for (const name of ["hello", "factory"]) {
+      // A fresh registry per app, so "cold" means cold (no base layer mounted from the other app's push).
+      await registry?.stop();
+      registry = await startRegistry();
       const dir = join(work, name);
       cpSync(join(EXAMPLES, name), dir, { recursive: true });
       const original = await build(dir, { tag: `fp-push-bench-${name}:1` });
@@ -67,7 +70,7 @@ export default async function (): Promise<BenchResult> {
       }
     }
   } finally {
-    await registry.stop();
+    await registry?.stop();
     await cleanup([], images);
     rmSync(work, { recursive: true, force: true });
   }

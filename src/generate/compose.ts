@@ -256,7 +256,7 @@ function appParts(app: AppModel, plan: ComposePlan, opts: ComposeOptions, kinds:
     };
     dependsOn.migrate = { condition: "service_completed_successfully" };
   }
-  appService.depends_on = dependsOn;
+  if (Object.keys(dependsOn).length) appService.depends_on = dependsOn;
   return { services: { [name]: appService, ...services }, volumes, env };
 }
 

@@ -7,6 +7,7 @@ import { chromium } from "playwright-core";
 import { runCli, tempDir, ROOT } from "../helpers/cli.ts";
 import { docker, cleanup } from "../helpers/engine.ts";
 import { initProject } from "../../src/compose/project.ts";
+import { lintComposeText } from "../../src/lint/index.ts";
 import { removeProject } from "../fixtures/compose/models.ts";
 
 const PROJECT = `fp-compose-seed003-${process.pid}`;
@@ -25,6 +26,7 @@ test("seed-003 layout: one compose file for backend + frontend; the production f
   assert.deepEqual(Object.keys(compose.services).sort(), ["backend-flask", "frontend-react-js"]);
   const backendEnv = compose.services["backend-flask"].environment as Record<string, string>;
   assert.ok("FRONTEND_URL" in backendEnv && "BACKEND_URL" in backendEnv, "CORS env not filled");
+  assert.deepEqual(lintComposeText(readFileSync(join(dir, "compose.yaml"), "utf8")), []);
 
   const up = await runCli(["up", dir, "-p", PROJECT, "--json"], { timeoutMs: 900_000 });
   assert.equal(up.code, 0, up.stderr + up.stdout);
