@@ -8,49 +8,11 @@ import { join } from "node:path";
 import { cycloneDxErrors } from "../fixtures/sbom/cyclonedx-schema.ts";
 import { copyExample, runCli } from "../helpers/cli.ts";
 import { cleanup, docker, testBase } from "../helpers/engine.ts";
+import { assertMatchesImage } from "../fixtures/sbom/image-truth.ts";
 import type { Sbom } from "../../src/sbom/model.ts";
 
 const images: string[] = [];
 after(() => cleanup([], images));
-
-/** Runs a command in a fresh container of the image and returns its stdout. */
-async function inImage(image: string, cmd: string[]): Promise<string> {
-  const d = await docker();
-  const c = await d.createContainer({ Image: image, Entrypoint: cmd.slice(0, 1), Cmd: cmd.slice(1), User: "0", name: `fp-sbom-q-${process.pid}-${Date.now()}` });
-  try {
-    await c.start();
-    const { StatusCode } = await c.wait();
-    const raw = (await c.logs({ stdout: true, stderr: false })) as Buffer;
-    // Docker multiplexes the log stream in 8-byte-headed frames.
-    let out = "";
-    for (let i = 0; i + 8 <= raw.length; ) {
-      const len = raw.readUInt32BE(i + 4);
-      out += raw.subarray(i + 8, i + 8 + len).toString("utf8");
-      i += 8 + len;
-    }
-    assert.equal(StatusCode, 0, `${cmd.join(" ")} in ${image}: ${out}`);
-    return out;
-  } finally {
-    await c.remove({ force: true });
-  }
-}
-
-const PY_LIST = "import importlib.metadata as m, sys\nfor d in m.distributions():\n  print(str(d._path).lstrip('/') + '|' + d.metadata['Name'] + '|' + d.version)";
-
-/** The sbom's components must equal what dpkg and importlib.metadata inside the image report. */
-async function assertMatchesImage(image: string, sbom: Sbom): Promise<void> {
-  const dpkg = (await inImage(image, ["dpkg-query", "-W", "-f", "${db:Status-Status} ${Package} ${Version}\n"]))
-    .split("\n").filter((l) => l.startsWith("installed ")).map((l) => l.slice("installed ".length)).sort();
-  const debs = sbom.components.filter((c) => c.ecosystem === "deb").map((c) => `${c.name} ${c.version}`).sort();
-  assert.deepEqual(debs, dpkg, `dpkg packages of ${image}`);
-
-  const pythons = ["/usr/bin/python3", ...(sbom.components.some((c) => c.location.startsWith("opt/venv/")) ? ["/opt/venv/bin/python"] : [])];
-  const seen = new Set<string>();
-  for (const py of pythons) for (const l of (await inImage(image, [py, "-c", PY_LIST])).split("\n").filter(Boolean)) seen.add(l);
-  const fromSbom = sbom.components.filter((c) => c.ecosystem === "pypi").map((c) => `${c.location}|${c.name}|${c.version}`).sort();
-  assert.deepEqual(fromSbom, [...seen].sort(), `python distributions of ${image}`);
-  assert.ok(debs.length > 50);
-}
 
 async function sbomOf(image: string): Promise<Sbom> {
   const r = await runCli(["sbom", image, "--json"]);

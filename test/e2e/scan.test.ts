@@ -11,6 +11,8 @@ import { ROOT, runCli, tempDir } from "../helpers/cli.ts";
 import { cleanup, testBase } from "../helpers/engine.ts";
 import { buildWheelhouse, serveIndex } from "../helpers/wheelhouse.ts";
 import type { ScanReport, ScanDiff } from "../../src/scan/index.ts";
+import type { Sbom } from "../../src/sbom/model.ts";
+import { assertMatchesImage } from "../fixtures/sbom/image-truth.ts";
 
 const PYPA = "/work/shared/vulndb/pypa-advisory-database";
 const PIP_IMAGE = `fp-sbom-scan-pip:${process.pid}`;
@@ -51,8 +53,10 @@ async function scanJson(args: string[]): Promise<{ code: number; report: ScanRep
   return { code: r.code, report: JSON.parse(r.stdout) as ScanReport, stderr: r.stderr };
 }
 
-test("pip-installed Flask 2.2.2 is reported with PYSEC-2023-62, fixed in 2.2.5 and 2.3.2; --fail-on high fails; SARIF", async () => {
+test("pip-installed Flask 2.2.2 (venv listed as importlib.metadata sees it) is reported with PYSEC-2023-62, fixed in 2.2.5 and 2.3.2; --fail-on high fails; SARIF", async () => {
   await buildPipHello();
+  const listed = await runCli(["sbom", PIP_IMAGE, "--json"]);
+  await assertMatchesImage(PIP_IMAGE, JSON.parse(listed.stdout) as Sbom);
   const { code, report } = await scanJson([PIP_IMAGE, "--db", DB]);
   assert.equal(code, 0);
   const f = report.findings.find((x) => x.id === "PYSEC-2023-62");
