@@ -9,6 +9,7 @@ import { request } from "node:http";
 import { basename, join } from "node:path";
 import { PassThrough, Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { StringDecoder } from "node:string_decoder";
 import tar from "tar-stream";
 import type Docker from "dockerode";
 import { connectEngine, engineCall } from "../engine/connect.ts";
@@ -379,19 +380,27 @@ export async function execIn(c: Docker.Container, cmd: string[], user?: string):
   return { code: info.ExitCode ?? -1, output: demux(Buffer.concat(chunks)) };
 }
 
-/** Text of every file under a directory of a (stopped or running) container. */
-export async function readFilesFrom(c: Docker.Container, dir: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
+/** Streams every file under a directory of a (stopped or running) container, line by line. */
+export async function linesOfFilesIn(c: Docker.Container, dir: string, onLine: (file: string, line: string) => void): Promise<void> {
   const stream = (await c.getArchive({ path: dir })) as unknown as Readable;
   const extract = tar.extract();
   const done = pipeline(stream, extract as unknown as Writable);
   for await (const entry of extract) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of entry as AsyncIterable<Buffer>) chunks.push(chunk);
-    if (entry.header.type === "file") out.set(entry.header.name, Buffer.concat(chunks).toString("utf8"));
+    if (entry.header.type !== "file") {
+      entry.resume();
+      continue;
+    }
+    let rest = "";
+    const text = new StringDecoder("utf8");
+    for await (const chunk of entry as AsyncIterable<Buffer>) {
+      const lines = (rest + text.write(chunk)).split("\n");
+      rest = lines.pop() ?? "";
+      for (const l of lines) onLine(entry.header.name, l);
+    }
+    rest += text.end();
+    if (rest) onLine(entry.header.name, rest);
   }
   await done;
-  return out;
 }
 
 /** Runs a one-off command in the image (no network) and returns stdout, or throws with stderr. */

@@ -18,7 +18,7 @@ import type { AppModel } from "../analyze/model.ts";
 import { FlaskpackError } from "../errors.ts";
 import { silentProgress, type Progress } from "../util/progress.ts";
 import {
-  containerName, execIn, httpProbe, imageFacts, indexImage, loadSingleLayer, profileBase, readFilesFrom, removeContainer,
+  containerName, execIn, httpProbe, imageFacts, indexImage, loadSingleLayer, profileBase, linesOfFilesIn, removeContainer,
   slimTag, startContainer, straceBundle, TRACER, writeLayer, type ImageFacts, type Running,
 } from "./engine.ts";
 import { computeKeepSet, explain as explainPath, type FileIndex, type KeepSet } from "./keepset.ts";
@@ -26,7 +26,7 @@ import { exercised, notExercised, parseProbe, probesFor, sameAnswer, type Answer
 import { apparmorProfile, seccompProfile } from "./profiles.ts";
 import { readSlimConfig } from "./config.ts";
 import { dumpRoutes, mergeStatic } from "./routes.ts";
-import { parseStrace } from "./strace.ts";
+import { traceParser, type TraceSummary } from "./strace.ts";
 
 export { discoverRoutes, dumpRoutes, appTarget } from "./routes.ts";
 export { computeKeepSet, explain } from "./keepset.ts";
@@ -246,16 +246,14 @@ async function traceRun(image: string, facts: ImageFacts, probes: Probe[], o: { 
     if (hc) await execIn(running.container, [...TRACER, "-o", "/.fp-trace/out/healthcheck", "--", ...hc], facts.config.User || undefined);
     if (o.probeCmd) await runProbeCmd(o.probeCmd, running.url);
     await running.container.stop({ t: 10 }).catch(() => {});
-    const traces = await readFilesFrom(running.container, "/.fp-trace/out");
-    const paths = new Set<string>();
-    const syscalls = new Set<string>();
-    let lines = 0;
-    for (const text of traces.values()) {
-      const t = parseStrace(text, facts.config.WorkingDir || "/");
-      for (const p of t.paths) paths.add(p);
-      for (const s of t.syscalls) syscalls.add(s);
-      lines += t.lines;
-    }
+    const summary: TraceSummary = { paths: new Set(), syscalls: new Set(), executed: new Set(), lines: 0 };
+    const parsers = new Map<string, (line: string) => void>();
+    await linesOfFilesIn(running.container, "/.fp-trace/out", (file, line) => {
+      let parse = parsers.get(file);
+      if (!parse) parsers.set(file, (parse = traceParser(facts.config.WorkingDir || "/", summary).line));
+      parse(line);
+    });
+    const { paths, syscalls, lines } = summary;
     if (lines === 0) throw new FlaskpackError("RUN_FAILED", `the trace of ${image} is empty.`, "the tracer could not run in this image; run with --debug and report it");
     return { paths, syscalls, lines };
   } finally {

@@ -29,15 +29,20 @@ const LINE = /^(\d+)\s+(?:<\.\.\. (\w+) resumed>|(\w+)\()(.*)$/;
 const FD_PATH = /\d+<(\/[^<>]*)>/g;
 
 export function parseStrace(text: string, initialCwd = "/"): TraceSummary {
-  const paths = new Set<string>();
-  const syscalls = new Set<string>();
-  const executed = new Set<string>();
+  const parser = traceParser(initialCwd);
+  for (const line of text.split("\n")) parser.line(line);
+  return parser.summary;
+}
+
+/** A line-at-a-time parser, so traces of any length stream through without being held in memory. */
+export function traceParser(initialCwd = "/", into?: TraceSummary): { line(line: string): void; summary: TraceSummary } {
+  const summary: TraceSummary = into ?? { paths: new Set(), syscalls: new Set(), executed: new Set(), lines: 0 };
+  const { paths, syscalls, executed } = summary;
   const cwd = new Map<string, string>();
-  let lines = 0;
-  for (const line of text.split("\n")) {
+  const line = (line: string): void => {
     const m = LINE.exec(line);
-    if (!m) continue;
-    lines++;
+    if (!m) return;
+    summary.lines++;
     const [, pid, resumed, name, rest] = m;
     const call = resumed ?? name;
     syscalls.add(call);
@@ -45,32 +50,30 @@ export function parseStrace(text: string, initialCwd = "/"): TraceSummary {
     if (resumed) {
       const child = /^.*\)\s+=\s+(\d+)/.exec(rest);
       if ((call === "clone" || call === "clone3" || call === "fork" || call === "vfork") && child) cwd.set(child[1], cwd.get(pid) ?? initialCwd);
-      continue;
+      return;
     }
     if (call === "clone" || call === "clone3" || call === "fork" || call === "vfork") {
       const child = /\)\s+=\s+(\d+)\s*$/.exec(rest);
       if (child) cwd.set(child[1], cwd.get(pid) ?? initialCwd);
-      continue;
+      return;
     }
-    if (!PATH_CALLS.has(call)) continue;
-    const args = rest;
+    if (!PATH_CALLS.has(call)) return;
     let base = cwd.get(pid) ?? initialCwd;
-    let strings = args;
+    let strings = rest;
     if (AT_CALLS.test(call)) {
-      const dir = /^(?:-100|AT_FDCWD|\d+)(?:<(\/[^<>]*)>)?,\s*/.exec(args);
+      const dir = /^(?:-100|AT_FDCWD|\d+)(?:<(\/[^<>]*)>)?,\s*/.exec(rest);
       if (dir) {
         if (dir[1]) base = unescape(dir[1]);
-        strings = args.slice(dir[0].length);
+        strings = rest.slice(dir[0].length);
       }
     }
     const first = /^"((?:[^"\\]|\\.)*)"/.exec(strings);
-    if (!first) continue;
+    if (!first) return;
     const raw = unescape(first[1]);
-    if (raw === "") continue;
+    if (raw === "") return;
     const abs = normalize(raw.startsWith("/") ? raw : posix.join(base, raw));
     paths.add(abs);
-    const ok = /\)\s+=\s+0\s*$/.test(rest) || /\)\s+=\s+\d+/.test(rest);
-    if (call === "chdir" && ok) cwd.set(pid, abs);
+    if (call === "chdir" && /\)\s+=\s+0\s*$/.test(rest)) cwd.set(pid, abs);
     if ((call === "execve" || call === "execveat") && !/=\s+-1/.test(rest)) executed.add(abs);
     if (call === "rename" || call === "renameat" || call === "renameat2" || call === "link" || call === "linkat") {
       const second = /^"(?:[^"\\]|\\.)*",\s*(?:(?:-100|AT_FDCWD|\d+)(?:<(\/[^<>]*)>)?,\s*)?"((?:[^"\\]|\\.)*)"/.exec(strings);
@@ -79,8 +82,8 @@ export function parseStrace(text: string, initialCwd = "/"): TraceSummary {
         paths.add(normalize(s.startsWith("/") ? s : posix.join(second[1] ? unescape(second[1]) : base, s)));
       }
     }
-  }
-  return { paths, syscalls, executed, lines };
+  };
+  return { line, summary };
 }
 
 export function normalize(p: string): string {
