@@ -38,6 +38,17 @@ export function makeResolver(entries: Map<string, ImageEntry>): (path: string) =
 }
 
 
+/**
+ * The module a bytecode file was compiled from: `d/__pycache__/m.cpython-311.pyc` and sourceless `d/m.pyc`
+ * (what slim ships) both belong to whoever owns `d/m.py`. "" for other paths.
+ */
+export function sourceOfBytecode(path: string): string {
+  if (!path.endsWith(".pyc")) return "";
+  const cached = /^(.*\/)?__pycache__\/([^/]+?)\.[a-z]+-\d+(?:\.opt-\d)?\.pyc$/.exec(path);
+  if (cached) return `${cached[1] ?? ""}${cached[2]}.py`;
+  return path.slice(0, -1);
+}
+
 export interface CatalogResult {
   found: Cataloged[];
   sbom: Omit<Sbom, "image" | "createdAt" | "tool"> & { os: Sbom["image"]["os"] };
@@ -45,7 +56,7 @@ export interface CatalogResult {
 
 /** Pure core of `sbom`: the merged file list plus the metadata files' contents → components and unowned files. */
 export function catalogImage(entries: Map<string, ImageEntry>, contents: Map<string, Buffer>): CatalogResult {
-  const input: CatalogInput = { entries, contents, resolve: makeResolver(entries) };
+  const input: CatalogInput = { entries, contents, resolve: makeResolver(entries), present: (p) => entries.has(p) || (p.endsWith(".py") && entries.has(`${p}c`)) };
   const found: Cataloged[] = [];
   for (const c of CATALOGERS) found.push(...c.catalog(input, found));
 
@@ -54,7 +65,7 @@ export function catalogImage(entries: Map<string, ImageEntry>, contents: Map<str
   let unowned = 0;
   const byDir = new Map<string, number>();
   for (const [path, e] of entries) {
-    if (e.type === "dir" || owned.has(path)) continue;
+    if (e.type === "dir" || owned.has(path) || owned.has(sourceOfBytecode(path))) continue;
     unowned++;
     const dir = path.split("/").slice(0, 3).join("/");
     const key = dir === path ? path.split("/").slice(0, 2).join("/") : dir;

@@ -56,6 +56,8 @@ export interface CatalogInput {
   contents: Map<string, Buffer>;
   /** Resolves a path through symlinked parent directories (bin -> usr/bin), "" if outside the image. */
   resolve(path: string): string;
+  /** Whether a package's file is still there; a module shipped as bytecode only (x.py → x.pyc) counts. */
+  present(path: string): boolean;
 }
 
 export interface Cataloged {

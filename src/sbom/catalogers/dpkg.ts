@@ -115,7 +115,7 @@ function catalogDpkg(input: CatalogInput): Cataloged[] {
       const entry = entries.get(path);
       if (entry?.type === "dir") continue;
       owned.push(path);
-      if (entry) present++;
+      if (input.present(path)) present++;
     }
     const copyright = contents.get(`usr/share/doc/${pkg.name}/copyright`);
     const qualifiers: Record<string, string> = {};

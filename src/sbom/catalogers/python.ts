@@ -62,7 +62,7 @@ function catalogPython(input: CatalogInput, prior: readonly Cataloged[]): Catalo
 
     const owned = ownedFiles(dist, input, debOwner);
     let present = 0;
-    for (const p of owned) if (input.entries.has(p)) present++;
+    for (const p of owned) if (input.present(p)) present++;
     const component: Component = {
       ecosystem: "pypi",
       name,

@@ -154,3 +154,20 @@ test("helpers: status parsing, DEP-5 only, RECORD quoting, PEP 503 names, symlin
   assert.equal(resolve("usr/lib64/a/b"), "usr/lib/a/b");
   assert.equal(resolve("usr/lib/x/z"), "opt/y/z");
 });
+
+test("bytecode: __pycache__ files belong to their module's owner; a sourceless x.pyc keeps x.py present", () => {
+  const site = "opt/venv/lib/python3.11/site-packages";
+  const { entries, contents } = image({
+    [`${site}/Flask-2.2.2.dist-info/METADATA`]: "Name: Flask\nVersion: 2.2.2\n",
+    [`${site}/Flask-2.2.2.dist-info/RECORD`]: "flask/__init__.py,,\nflask/app.py,,\nflask/cli.py,,\nFlask-2.2.2.dist-info/METADATA,,\nFlask-2.2.2.dist-info/RECORD,,\n",
+    [`${site}/flask/__init__.pyc`]: "bytecode",
+    [`${site}/flask/app.py`]: "src",
+    [`${site}/flask/__pycache__/app.cpython-311.pyc`]: "bytecode",
+    [`${site}/flask/__pycache__/app.cpython-311.opt-1.pyc`]: "bytecode",
+    "app/__pycache__/main.cpython-311.pyc": "mine",
+  });
+  const { sbom } = catalogImage(entries, contents);
+  const flask = sbom.components[0];
+  assert.deepEqual([flask.files, flask.filesPresent, flask.partial], [5, 4, true], "cli.py is gone, __init__ ships as bytecode");
+  assert.equal(sbom.unownedFiles, 1, "only the app's own bytecode is unowned");
+});
