@@ -79,7 +79,8 @@ async function withExport(image: string, onEntry: (header: tar.Header, body: Rea
 
 const SKIP = new Set(["/.dockerenv", "/etc/hostname", "/etc/hosts", "/etc/resolv.conf"]);
 const METADATA_TEXT = /\.(?:dist|egg)-info\/(?:top_level\.txt|RECORD)$|^\/var\/lib\/dpkg\/info\/[^/]+\.list$/;
-const MAX_ELF = 256 * 1024 * 1024;
+/** Larger ELF files are not parsed (their libraries are still kept when the trace saw them loaded). */
+const MAX_ELF = 64 * 1024 * 1024;
 
 function entryPath(name: string): string {
   const p = "/" + name.replace(/^\.?\/+/, "").replace(/\/+$/, "");
@@ -210,6 +211,8 @@ export async function loadSingleLayer(layerFile: string, diffId: string, facts: 
     await pipeline(createReadStream(layerFile), archive.entry({ name: "layer.tar", size: layerSize }) as unknown as Writable);
     archive.finalize();
   })();
+  feeding.catch(() => {}); // a refused load is reported by loadImage below; the feeder only stops
+
   await engineCall(`loading ${tag}`, async () => {
     const res = (await docker.loadImage(archive as unknown as NodeJS.ReadableStream, { quiet: true } as never)) as unknown as Readable;
     let text = "";

@@ -110,7 +110,8 @@ export async function slim(imageOrDir: string, options: SlimOptions = {}): Promi
     traced: [...trace.paths].filter((p) => !p.startsWith("/.fp-trace")),
     programs: [argv[0], hc?.[0]].filter((p): p is string => Boolean(p)),
     pathEnv: envOf(facts).PATH,
-    include: [...(opts.include ?? []), ...(facts.config.WorkingDir ? [facts.config.WorkingDir] : []), "/tmp"],
+    // The app's own directory is small and read in ways a trace can miss (templates chosen at run time); "/" would be everything.
+    include: [...(opts.include ?? []), ...(facts.config.WorkingDir && facts.config.WorkingDir !== "/" ? [facts.config.WorkingDir] : []), "/tmp"],
     exclude: opts.exclude,
   });
   const sourceless = opts.keepSources ? new Map<string, string>() : sourcelessPlan(index, keep, facts.config.WorkingDir);

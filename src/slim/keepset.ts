@@ -257,7 +257,7 @@ export function explain(keep: KeepSet, path: string): string[] {
     seen.add(cur);
     const why = keep.kept.get(cur);
     if (!why) {
-      if (!out.length) out.push(`${cur}: not kept`);
+      if (!out.length) out.push(`${cur}: not kept (no traced process touched it and no rule needs it; --include ${cur} keeps it)`);
       break;
     }
     out.push(`${cur}: ${why.reason}${why.from ? ` (from ${why.from})` : ""}`);
