@@ -90,7 +90,8 @@ async function download(url: string, part: string, onProgress: (received: number
   if (state?.total !== undefined && have === state.total) {
     return { bytes: have, resumedFrom: have, verified: verifyDigests(part, state.headers, have, state.total) };
   }
-  const headers: Record<string, string> = { "user-agent": "flaskpack-db-update" };
+  // Identity encoding: byte ranges and Content-Length then describe the file itself, not a gzip stream of it.
+  const headers: Record<string, string> = { "user-agent": "flaskpack-db-update", "accept-encoding": "identity" };
   if (have > 0 && state) {
     headers.range = `bytes=${have}-`;
     const validator = state.etag ?? state.lastModified;
@@ -109,7 +110,8 @@ async function download(url: string, part: string, onProgress: (received: number
   if (!res.ok || !res.body) throw new FlaskpackError("NOT_FOUND", `downloading ${url} failed: HTTP ${res.status} ${res.statusText}.`, "check the URL, or try again later");
   const resumed = res.status === 206;
   if (!resumed) have = 0;
-  const length = Number(res.headers.get("content-length") ?? NaN);
+  const encoded = !/^(identity)?$/i.test(res.headers.get("content-encoding") ?? "");
+  const length = encoded ? NaN : Number(res.headers.get("content-length") ?? NaN);
   let total: number | undefined;
   if (resumed) {
     const m = /\/(\d+)$/.exec(res.headers.get("content-range") ?? "");
