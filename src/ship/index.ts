@@ -17,7 +17,7 @@ import {
   type CheckOutcome, type DirNode, type GeneratedFile, type LayerFacts, type LintItem, type RouteCheck, type Severity, type ShipReport,
   type Stage, type StageRecord, type VulnFinding, type ReportFiles,
 } from "../report/index.ts";
-import { silentProgress, type Progress } from "../util/progress.ts";
+import type { Progress } from "../util/progress.ts";
 import {
   generatedFiles, imageFiles, layerFacts, lintCounts, lintItems, loadModule, notExercisedList, routeChecks, vulnFindings, dbAgeOf,
   type LintReportLike, type SlimResultLike,
@@ -562,34 +562,24 @@ function assemble(a: { dir: string | undefined; image: string | null; state: Sta
   const routes = slim?.routes ?? [];
   const scan = state.scan;
   const lint = state.lint ? { counts: lintCounts(state.lint.items), findings: state.lint.items } : null;
-  const o: ShipReport["original"] = original
-    ? {
-        ref: original.ref,
-        imageId: original.imageId,
-        sizeBytes: original.sizeBytes,
-        files: facts?.original?.files ?? slim?.originalFiles ?? null,
-        packages: state.sbom?.original ?? null,
-        layers: facts?.original?.layers ?? null,
-        startupMs: state.run?.startupMs ?? null,
-        vulns: scan?.original ? countVulns(scan.original) : null,
-        dirs: facts?.original?.dirs ?? null,
-        pushBytes: null,
-      }
-    : null;
-  const s: ShipReport["slim"] = slim
-    ? {
-        ref: slim.ref,
-        imageId: slim.imageId,
-        sizeBytes: slim.sizeBytes,
-        files: facts?.slim?.files ?? slim.files,
-        packages: state.sbom?.slim ?? null,
-        layers: facts?.slim?.layers ?? null,
-        startupMs: state.verify?.startupMs ?? null,
-        vulns: scan?.slim ? countVulns(scan.slim) : null,
-        dirs: facts?.slim?.dirs ?? null,
-        pushBytes: null,
-      }
-    : null;
+  const side = (which: "original" | "slim", img: { ref: string; imageId: string | null; sizeBytes: number | null } | undefined, own: { files: number | null; startupMs: number | null }): ShipReport["original"] =>
+    img
+      ? {
+          ref: img.ref,
+          imageId: img.imageId,
+          sizeBytes: img.sizeBytes,
+          files: facts?.[which]?.files ?? own.files,
+          packages: state.sbom?.[which] ?? null,
+          layers: facts?.[which]?.layers ?? null,
+          startupMs: own.startupMs,
+          vulns: scan?.[which] ? countVulns(scan[which]!) : null,
+          dirs: facts?.[which]?.dirs ?? null,
+          pushBytes: null,
+        }
+      : null;
+  // Without the image reader, file counts come from slim's own index, for both images alike.
+  const o = side("original", original, { files: slim?.originalFiles ?? null, startupMs: state.run?.startupMs ?? null });
+  const s = side("slim", slim, { files: slim?.files ?? null, startupMs: state.verify?.startupMs ?? null });
 
   const threshold = opts.lintThreshold ?? "error";
   const rank = { error: 0, warning: 1, info: 2 } as const;
