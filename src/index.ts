@@ -32,7 +32,7 @@ export { renderCompose, composeParts, composeServices, renderParts } from "./gen
 export type { ComposeOptions, ComposePlan, RenderedCompose } from "./generate/compose.ts";
 export { up, down, logs, followLogs, findComposeFile, composeProgram } from "./compose/index.ts";
 export type { UpOptions, UpResult, DownOptions, DownResult, LogsOptions, LogLine, ServiceState } from "./compose/index.ts";
-export { detectProject, initProject } from "./compose/project.ts";
+export { detectProject, initProject, isMultiServiceRoot } from "./compose/project.ts";
 export type { ProjectLayout, ProjectInitOptions, ProjectInitResult, BackendService, FrontendService } from "./compose/project.ts";
 export { buildFrontend } from "./compose/frontend.ts";
 export { ensurePostgresImage } from "./db-image/index.ts";

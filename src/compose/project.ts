@@ -66,6 +66,17 @@ export async function detectProject(rootArg: string): Promise<ProjectLayout> {
   return { root, backends, frontends };
 }
 
+/**
+ * True when `init` at this directory should write one compose file for several services: no Python app at the
+ * top, and a Flask backend in a subdirectory next to a frontend or another backend (seed 003's layout).
+ */
+export async function isMultiServiceRoot(dirArg: string): Promise<boolean> {
+  const dir = resolve(dirArg);
+  if (!existsSync(dir) || readdirSync(dir).some((f) => f.endsWith(".py") || f === "requirements.txt" || f === "pyproject.toml")) return false;
+  const layout = await detectProject(dir);
+  return layout.backends.length >= 1 && layout.backends.length + layout.frontends.length >= 2;
+}
+
 function serviceName(dir: string): string {
   return basename(dir).toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/^[-_]+/, "") || "app";
 }

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir, ROOT } from "../../helpers/cli.ts";
-import { frontendIn, backendUrlVars, nginxConf } from "../../../src/compose/project.ts";
+import { frontendIn, backendUrlVars, nginxConf, isMultiServiceRoot, detectProject } from "../../../src/compose/project.ts";
 import { frontendKey } from "../../../src/compose/frontend.ts";
 
 const FE = join(ROOT, "test/fixtures/seed003/frontend-react-js");
@@ -46,4 +46,14 @@ test("nginx proxies /api/ to the backend service and serves the SPA", () => {
   assert.match(conf, /location \/api\/ \{\s+proxy_pass http:\/\/backend-flask:4567;/);
   assert.match(conf, /try_files \$uri \/index\.html;/);
   assert.match(conf, /pid \/tmp\/nginx\.pid;/);
+});
+
+test("the seed-003 root is a multi-service project; a single app's directory is not", async () => {
+  const root = join(ROOT, "test/fixtures/seed003");
+  assert.equal(await isMultiServiceRoot(root), true);
+  const layout = await detectProject(root);
+  assert.deepEqual(layout.backends.map((b) => [b.name, b.app.entry?.target, b.app.port.value]), [["backend-flask", "app:app", 4567]]);
+  assert.deepEqual(layout.frontends.map((f) => f.name), ["frontend-react-js"]);
+  assert.equal(await isMultiServiceRoot(join(root, "backend-flask")), false);
+  assert.equal(await isMultiServiceRoot(join(ROOT, "examples/pg-api")), false);
 });
