@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import YAML from "yaml";
 import { ROOT, runCli, tempDir } from "../../helpers/cli.ts";
@@ -45,9 +45,10 @@ async function serve(files: Record<string, Buffer>, opts: { cutFirstAt?: number;
     res.writeHead(200, { ...headers, "content-length": String(body.length) });
     if (cut !== undefined && req.url?.endsWith("all.zip")) {
       // The connection drops part-way, as a flaky network would.
-      res.write(body.subarray(0, cut));
+      // Closed only once the first half is flushed to the socket, so the client surely has it.
+      const half = body.subarray(0, cut);
       cut = undefined;
-      setTimeout(() => res.destroy(), 50);
+      res.write(half, () => res.destroy());
       return;
     }
     res.end(body);
@@ -66,6 +67,7 @@ test("db update downloads both sources, resumes an interrupted download with Ran
   const dir = join(tempDir((fn) => t.after(fn)), "db");
   await assert.rejects(updateDb({ dir, source: srv.url }));
   assert.ok(!existsSync(join(dir, "osv-pypi.zip")), "nothing replaced by a failed update");
+  assert.ok(statSync(join(dir, ".partial", "osv-pypi.zip")).size > 0, "the interrupted download left its part");
   const r = await updateDb({ dir, source: srv.url });
   const osv = r.files.find((f) => f.name === "osv-pypi.zip")!;
   assert.ok(osv.resumedFrom > 0, "second run resumed");
