@@ -91,6 +91,15 @@ for (const example of ["hello", "factory"]) {
       assert.equal(r3.stages.find((x) => x.name === "build")!.status, "skipped");
       assert.equal(r3.slim!.ref, report.slim.ref);
       assert.deepEqual(r3.routes, report.routes);
+
+      // An image alone: nothing to analyze or build, the rest runs on the image.
+      const byImage = await runCli(["ship", "--image", tag, "--skip", "slim,verify,scan", "--out", join(out, "..", "by-image"), "--json"]);
+      assert.equal(byImage.code, 0, byImage.stderr);
+      const r4 = JSON.parse(byImage.stdout) as ShipReport;
+      assert.deepEqual(r4.stages.filter((x) => x.note === "--image").map((x) => x.name), ["analyze", "lint", "init", "build"]);
+      assert.equal(r4.stages.find((x) => x.name === "run")!.status, "ok");
+      assert.equal(r4.original!.packages, report.original.packages);
+      assert.equal(r4.slim, null);
     }
   });
 }
