@@ -2,7 +2,7 @@ import * as pep440 from "@renovatebot/pep440";
 import { normalizePypiName } from "../sbom/catalogers/python.ts";
 import type { Component } from "../sbom/model.ts";
 import { compareDebianVersions } from "./dpkg-version.ts";
-import { cvss3BaseScore, parseSeverity, severityFromScore, severityFromUrgency, type Severity } from "./severity.ts";
+import { cvss3BaseScore, parseSeverity, severityFromScore, severityFromUrgency, severityRank, type Severity } from "./severity.ts";
 import type { DebianTracker, OsvRecord } from "./vulndb.ts";
 
 export type FindingState = "fixed" | "no-fix-yet" | "will-not-fix";
@@ -103,7 +103,34 @@ export function matchPypi(c: Component, records: OsvRecord[]): Finding[] {
       component: componentRef(c),
     });
   }
-  return out;
+  return mergeAliases(out);
+}
+
+/**
+ * OSV's PyPI feed carries one issue under several ids (PYSEC-… and GHSA-…, aliases of each other, or sharing a
+ * CVE): report it once, under PyPA's id, with the most severe rating any of them gives.
+ */
+export function mergeAliases(findings: Finding[]): Finding[] {
+  const rank = (id: string) => (id.startsWith("PYSEC-") ? 0 : id.startsWith("GHSA-") ? 1 : 2);
+  const sorted = [...findings].sort((a, b) => rank(a.id) - rank(b.id) || a.id.localeCompare(b.id));
+  const merged: Finding[] = [];
+  for (const f of sorted) {
+    const names = new Set([f.id, ...f.aliases]);
+    const same = merged.find((m) => names.has(m.id) || m.aliases.some((a) => names.has(a)));
+    if (!same) {
+      merged.push({ ...f, aliases: [...f.aliases] });
+      continue;
+    }
+    same.aliases = [...new Set([...same.aliases, ...names])].filter((a) => a !== same.id).sort();
+    same.fixedIn = [...new Set([...same.fixedIn, ...f.fixedIn])].sort(cmp);
+    if (same.fixedIn.length) same.state = "fixed";
+    if (severityRank(f.severity) > severityRank(same.severity) || (f.score ?? 0) > (same.score ?? 0)) {
+      same.severity = severityRank(f.severity) > severityRank(same.severity) ? f.severity : same.severity;
+      same.score = Math.max(f.score ?? 0, same.score ?? 0) || undefined;
+    }
+    if (!same.summary) same.summary = f.summary;
+  }
+  return merged;
 }
 
 /**

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "../../helpers/cli.ts";
-import { loadVulnDb, type DebianTracker } from "../../../src/scan/vulndb.ts";
+import { loadVulnDb, type DebianTracker, type OsvRecord } from "../../../src/scan/vulndb.ts";
 import { matchDebian, matchPypi, osvAffects } from "../../../src/scan/match.ts";
 import { scanSbom } from "../../../src/scan/index.ts";
 import { diffScans, toSarif } from "../../../src/scan/report.ts";
@@ -99,4 +99,22 @@ test("diff says which findings went away because the package's files are gone; f
   assert.equal(sarif.version, "2.1.0");
   assert.equal(sarif.runs[0].results.length, original.findings.length);
   assert.ok(sarif.runs[0].results.some((r) => r.ruleId === "PYSEC-2023-62"));
+});
+
+test("one issue published as PYSEC and GHSA is reported once, under PyPA's id, with the GHSA's severity", () => {
+  const db = loadVulnDb(PYPA, new Set(["flask"]));
+  const ghsa: OsvRecord = {
+    id: "GHSA-m2qf-hxjv-5gpq",
+    aliases: ["CVE-2023-30861"],
+    summary: "Flask vulnerable to possible disclosure of permanent session cookie due to missing Vary: Cookie header",
+    database_specific: { severity: "HIGH" },
+    affected: [{ package: { name: "flask", ecosystem: "PyPI" }, ranges: [{ type: "ECOSYSTEM", events: [{ introduced: "2.3.0" }, { fixed: "2.3.2" }] }, { type: "ECOSYSTEM", events: [{ introduced: "0" }, { fixed: "2.2.5" }] }] }],
+  };
+  const findings = matchPypi(pypi("Flask", "2.2.2"), [ghsa, ...db.pypi.get("flask")!]);
+  const hits = findings.filter((f) => f.id === "PYSEC-2023-62" || f.aliases.includes("GHSA-m2qf-hxjv-5gpq"));
+  assert.equal(hits.length, 1);
+  assert.equal(hits[0].id, "PYSEC-2023-62");
+  assert.equal(hits[0].severity, "high");
+  assert.ok(hits[0].aliases.includes("GHSA-m2qf-hxjv-5gpq") && hits[0].aliases.includes("CVE-2023-30861"));
+  assert.deepEqual(hits[0].fixedIn, ["2.2.5", "2.3.2"]);
 });
