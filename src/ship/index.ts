@@ -13,8 +13,8 @@ import { connectEngine } from "../engine/connect.ts";
 import { contextRules, isIgnored, listContext } from "../engine/context.ts";
 import { FlaskpackError } from "../errors.ts";
 import {
-  countVulns, dirTree, STAGES, severityAtLeast, writeReport, routeTally,
-  type CheckOutcome, type DirNode, type GeneratedFile, type LayerFacts, type LintItem, type RouteCheck, type Severity, type ShipReport,
+  countVulns, dirTree, STAGES, writeReport, routeTally,
+  type DirNode, type GeneratedFile, type LayerFacts, type LintItem, type RouteCheck, type Severity, type ShipReport,
   type Stage, type StageRecord, type VulnFinding, type ReportFiles,
 } from "../report/index.ts";
 import type { Progress } from "../util/progress.ts";
@@ -23,6 +23,7 @@ import {
   type LintReportLike, type SlimResultLike,
 } from "./contracts.ts";
 import { stageView, type ViewMode } from "./view.ts";
+import { checkOutcome } from "./check.ts";
 
 export type { Stage } from "../report/model.ts";
 export { STAGES } from "../report/model.ts";
@@ -581,22 +582,17 @@ function assemble(a: { dir: string | undefined; image: string | null; state: Sta
   const o = side("original", original, { files: slim?.originalFiles ?? null, startupMs: state.run?.startupMs ?? null });
   const s = side("slim", slim, { files: slim?.files ?? null, startupMs: state.verify?.startupMs ?? null });
 
-  const threshold = opts.lintThreshold ?? "error";
-  const rank = { error: 0, warning: 1, info: 2 } as const;
-  const reasons: string[] = [];
-  if (lint) {
-    const bad = lint.findings.filter((f) => rank[f.severity] <= rank[threshold]);
-    if (bad.length) reasons.push(`${bad.length} lint finding${bad.length === 1 ? "" : "s"} at or above ${threshold}: ${bad.slice(0, 5).map((f) => `${f.ruleId} ${f.file ?? ""}${f.line ? `:${f.line}` : ""}`.trim()).join(", ")}${bad.length > 5 ? ", …" : ""}`);
-  }
+  const check = checkOutcome({
+    enabled: a.check,
+    lint: lint?.findings ?? null,
+    routes,
+    vulns: scan?.slim ? { image: "slim", findings: scan.slim } : scan?.original ? { image: "original", findings: scan.original } : null,
+    stages: a.records,
+    failOn: opts.failOn,
+    lintThreshold: opts.lintThreshold,
+    acceptDiff: opts.acceptDiff,
+  });
   const diffs = routes.filter((r) => r.identical === false);
-  if (diffs.length && !opts.acceptDiff) reasons.push(`${diffs.length} route${diffs.length === 1 ? "" : "s"} differ after slim: ${diffs.map((d) => `${d.method} ${d.path}`).join(", ")}`);
-  if (opts.failOn && scan) {
-    const worst = (scan.slim ?? scan.original ?? []).filter((f) => severityAtLeast(f.severity, opts.failOn!));
-    if (worst.length) reasons.push(`${worst.length} vulnerabilit${worst.length === 1 ? "y" : "ies"} at or above ${opts.failOn} in the ${scan.slim ? "slim" : "original"} image: ${[...new Set(worst.map((f) => f.id))].slice(0, 5).join(", ")}`);
-  }
-  for (const r of a.records) if (r.status === "failed" && r.error && r.error.code !== "CHECK_FAILED") reasons.push(`${r.name} failed: ${r.error.message}`);
-  const check: CheckOutcome = { enabled: a.check, failOn: opts.failOn ?? null, lintThreshold: threshold, passed: reasons.length === 0, reasons: a.check ? reasons : [] };
-  if (!a.check) check.passed = !a.records.some((r) => r.status === "failed");
 
   const next: string[] = [];
   const port = state.analyze?.port.value;
