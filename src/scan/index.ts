@@ -46,9 +46,9 @@ export function scanSbom(sbom: Sbom, db: VulnDb, failOn?: Severity, now = new Da
         findings.push(...matchDebian(c, db.debian, release));
         matchedVia = `debian-tracker:${release}`;
       }
-    } else if (c.debianPackage) {
+    } else if (c.debianPackage || c.installer === "debian") {
       // Debian backports fixes without changing the upstream version; PyPI's ranges would flag them falsely.
-      matchedVia = `debian:${c.debianPackage}`;
+      matchedVia = `debian:${c.debianPackage ?? "unknown package"}`;
       viaDebian++;
     } else {
       findings.push(...matchPypi(c, db.pypi.get(normalizePypiName(c.name)) ?? []));
@@ -80,7 +80,7 @@ export function scanSbom(sbom: Sbom, db: VulnDb, failOn?: Severity, now = new Da
 }
 
 function names(sbom: Sbom): string[] {
-  return sbom.components.filter((c) => c.ecosystem === "pypi" && !c.debianPackage).map((c) => c.name);
+  return sbom.components.filter((c) => c.ecosystem === "pypi" && !c.debianPackage && c.installer !== "debian").map((c) => c.name);
 }
 
 async function sbomFor(ref: string, progress: Progress): Promise<Sbom> {

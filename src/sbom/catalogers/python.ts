@@ -2,11 +2,11 @@ import { PackageURL } from "packageurl-js";
 import { parseRfc822Headers } from "../deb822.ts";
 import { pythonLicenses } from "../licenses.ts";
 import type { CatalogInput, Cataloged, Cataloger, Component } from "../model.ts";
-
-/** PEP 503 normalized project name: lower case, runs of -_. become one "-". */
-export { normalizeName as normalizePypiName } from "../../base/mapping.ts";
 import { normalizeName as normalizePypiName } from "../../base/mapping.ts";
 import { normalizePath as normalize } from "../paths.ts";
+
+/** PEP 503 normalized project name: lower case, runs of -_. become one "-". */
+export { normalizePypiName };
 
 const META_FILES = new Set(["METADATA", "RECORD", "INSTALLER", "PKG-INFO", "installed-files.txt", "top_level.txt"]);
 
@@ -40,7 +40,6 @@ function findDists(input: CatalogInput): Dist[] {
     else if (path.endsWith(".egg-info/PKG-INFO")) location = path.slice(0, -"/PKG-INFO".length);
     else if (path.endsWith(".egg-info") && input.entries.get(path)?.type !== "dir") location = path;
     else continue;
-    // Directories of build trees (e.g. /src/foo.egg-info next to setup.py) are not installed dists unless on a site dir.
     out.push({ location, site: location.slice(0, Math.max(0, location.lastIndexOf("/"))), metadata: buf, kind: location.endsWith(".dist-info") ? "dist-info" : "egg-info" });
   }
   return out;
@@ -55,10 +54,11 @@ function catalogPython(input: CatalogInput, prior: readonly Cataloged[]): Catalo
     const name = headers.get("name")?.[0];
     const version = headers.get("version")?.[0];
     if (!name || !version) continue;
-    const metaPath = dist.location === dist.site ? dist.location : dist.kind === "dist-info" ? `${dist.location}/METADATA` : input.contents.has(`${dist.location}/PKG-INFO`) ? `${dist.location}/PKG-INFO` : dist.location;
+    const metaPath = dist.kind === "dist-info" ? `${dist.location}/METADATA` : input.contents.has(`${dist.location}/PKG-INFO`) ? `${dist.location}/PKG-INFO` : dist.location;
     const debOwner = owners.get(metaPath) ?? owners.get(dist.location);
     const installerText = input.contents.get(`${dist.location}/INSTALLER`)?.toString("utf8").trim();
-    const installer = installerText || (debOwner ? "debian" : undefined);
+    // Debian installs into dist-packages without an INSTALLER file; pip writes one.
+    const installer = installerText || (debOwner || dist.site === "usr/lib/python3/dist-packages" ? "debian" : undefined);
 
     const owned = ownedFiles(dist, input, debOwner);
     let present = 0;
