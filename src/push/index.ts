@@ -95,7 +95,7 @@ export async function push(image: string, target: string, opts: PushOptions = {}
         (ev: PushEvent) => {
           events.push(ev);
           if (ev.id && ev.progressDetail?.current) sent.set(ev.id, Math.max(sent.get(ev.id) ?? 0, ev.progressDetail.current));
-          if (ev.status && ev.id && /Pushed|already exists|Mounted/.test(ev.status)) progress.detail(`${ev.id}: ${ev.status}`);
+          if (ev.status && ev.id && /Pushed|already exists|Mounted/.test(ev.status)) progress.step(`layer ${ev.id}: ${ev.status.toLowerCase()}`);
         },
       ),
     );
