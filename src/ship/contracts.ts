@@ -72,7 +72,11 @@ export interface ScanResultLike {
   }[];
   db?: { dir?: string; sources?: { ageDays?: number }[] };
 }
-export interface ScanModule { scan(ref: string, opts: { db?: string; progress?: Progress }): Promise<ScanResultLike> }
+export interface ScanModule {
+  scan(ref: string, opts: { db?: string; progress?: Progress }): Promise<ScanResultLike>;
+  /** Where `flaskpack db update` keeps the database. */
+  defaultDbDir?(): string;
+}
 
 interface Modules {
   analyze: AnalyzeModule;

@@ -449,7 +449,10 @@ export async function ship(dirArg: string | undefined, opts: ShipOptions = {}): 
     },
     scan: async (progress) => {
       const image = need(state.build, "no image (build was skipped)");
-      const dbPath = need(db, "no vulnerability database: pass --db DIR or set FLASKPACK_DB");
+      const m = await mod("scan");
+      const cached = m.defaultDbDir?.();
+      // Without --db or FLASKPACK_DB, the database `flaskpack db update` keeps, when there is one.
+      const dbPath = need(db ?? (cached && existsSync(cached) ? cached : undefined), "no vulnerability database: pass --db DIR, set FLASKPACK_DB, or run `flaskpack db update`");
       if (!existsSync(dbPath)) throw new FlaskpackError("NOT_FOUND", `the vulnerability database ${dbPath} does not exist.`, "pass --db with an OSV or PyPA advisory directory, or set FLASKPACK_DB");
       const key = hash(image.contentKey, state.slim?.contentKey ?? null, resolve(dbPath), statSync(dbPath).mtimeMs);
       const again = reuse("scan", key);
@@ -457,7 +460,6 @@ export async function ship(dirArg: string | undefined, opts: ShipOptions = {}): 
         state.scan = again;
         return { status: "cached", key, note: `${again.original?.length ?? "?"} → ${again.slim?.length ?? "?"} findings` };
       }
-      const m = await mod("scan");
       const one = async (ref: string) => m.scan(ref, { db: dbPath, progress });
       const o = await one(image.ref);
       const s = state.slim ? await one(state.slim.ref) : null;
@@ -600,7 +602,7 @@ function assemble(a: { dir: string | undefined; image: string | null; state: Sta
   if (best) next.push(`flaskpack run ${best}${port ? `   # or: docker run --rm -p 127.0.0.1:${port}:${port} ${best}` : ""}`);
   if (a.dir && state.init && !state.init.files.some((f) => f.written) && !original?.usedProjectDockerfile) next.push(`flaskpack ship ${a.dir} --write   # keep the generated Dockerfile in the project`);
   if (lint && lint.counts.error + lint.counts.warning > 0 && a.dir) next.push(`flaskpack lint ${a.dir}   # details and fixes for ${lint.counts.error + lint.counts.warning} findings`);
-  if (!scan && a.records.some((r) => r.name === "scan" && r.status === "not-available")) next.push("flaskpack ship ... --db DIR   # or set FLASKPACK_DB to scan for vulnerabilities offline");
+  if (!scan && a.records.some((r) => r.name === "scan" && r.status === "not-available")) next.push("flaskpack db update   # or pass --db DIR / set FLASKPACK_DB: then ship scans both images offline");
   if (diffs.length) next.push("flaskpack slim ... --include PATH   # keep what the differing routes need");
   if (a.outWhy) next.push(`results are in ${a.outDir}: ${a.outWhy}`);
 

@@ -40,7 +40,7 @@ export function register(program: Command): void {
     .option("--fail-on <severity>", "with --check: vulnerabilities at or above critical|high|medium|low fail")
     .option("--lint-threshold <severity>", "with --check: lint findings at or above error|warning|info fail", "error")
     .option("-o, --out <dir>", "where report.json, report.html and stage results go (default <dir>/.flaskpack)")
-    .option("--db <dir>", "offline vulnerability database (default $FLASKPACK_DB)")
+    .option("--db <dir>", "offline vulnerability database (default $FLASKPACK_DB, then the `flaskpack db update` cache)")
     .option("--sarif", "also write report.sarif with the lint findings")
     .option("--deps <mode>", "dependencies from debian packages or pip")
     .option("--exclude <path>", "slim: leave this path out even if used (repeatable)", collect)
