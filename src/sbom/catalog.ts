@@ -55,10 +55,12 @@ export interface CatalogResult {
 }
 
 /** Pure core of `sbom`: the merged file list plus the metadata files' contents → components and unowned files. */
-export function catalogImage(entries: Map<string, ImageEntry>, contents: Map<string, Buffer>): CatalogResult {
-  const input: CatalogInput = { entries, contents, resolve: makeResolver(entries), present: (p) => entries.has(p) || (p.endsWith(".py") && entries.has(`${p}c`)) };
+export function catalogImage(entries: Map<string, ImageEntry>, contents: Map<string, Buffer>, opts: { files?: boolean } = {}): CatalogResult {
+  const present = (p: string) => entries.has(p) || (p.endsWith(".py") && entries.has(`${p}c`));
+  const input: CatalogInput = { entries, contents, resolve: makeResolver(entries), present };
   const found: Cataloged[] = [];
   for (const c of CATALOGERS) found.push(...c.catalog(input, found));
+  if (opts.files) for (const f of found) f.component.paths = f.owned.filter((p) => entries.has(p)).sort();
 
   const owned = new Set<string>();
   for (const f of found) for (const p of f.owned) owned.add(p);

@@ -17,7 +17,7 @@ const MAX_METADATA = 64 << 20;
  * Every package in an image (engine name, docker-save tarball or OCI layout): Debian packages and Python
  * distributions, with the files each owns and how many of them remain, in one streaming pass over the layers.
  */
-export async function sbom(ref: string, opts: { progress?: Progress } = {}): Promise<Sbom> {
+export async function sbom(ref: string, opts: { progress?: Progress; /** List each package's files in the image. */ files?: boolean } = {}): Promise<Sbom> {
   const progress = opts.progress ?? silentProgress;
   progress.step(`reading ${ref}`);
   return withImage(ref, progress, async (img) => {
@@ -43,7 +43,7 @@ export async function sbom(ref: string, opts: { progress?: Progress } = {}): Pro
       }
     }
     progress.step(`cataloging ${entries.size} files`);
-    const result = catalogImage(entries, contents);
+    const result = catalogImage(entries, contents, { files: opts.files });
     for (const c of result.sbom.components) if (c.layer) c.layer.digest = model.layers[c.layer.index]?.diffId || undefined;
     return {
       schema: "flaskpack.sbom/1",

@@ -27,6 +27,8 @@ export interface Component {
   debianPackage?: string;
   /** Where the metadata was read (dpkg status entry or dist-info directory), without a leading "/". */
   location: string;
+  /** The package's files that are in the image; only when asked for (`sbom --files`), as it is long. */
+  paths?: string[];
 }
 
 export interface Sbom {

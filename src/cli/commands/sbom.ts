@@ -7,15 +7,16 @@ export function register(program: Command): void {
     .description("list every package in an image (Debian and Python), with licenses, files left and layer")
     .option("-f, --format <format>", "table, cyclonedx-json, spdx-json or json", "table")
     .option("--json", "print flaskpack's SBOM data as JSON (same as --format json)")
+    .option("--files", "with --json: list each package's files that are in the image")
     .addHelpText("after", "\nImage: an engine image name, a `docker save` tarball or an OCI layout.\nExamples:\n  flaskpack sbom myapp:latest\n  flaskpack sbom myapp.tar --format cyclonedx-json > sbom.cdx.json")
     .action(
-      action(async (image: string, opts: { format: string; json?: boolean; verbose?: boolean }) => {
+      action(async (image: string, opts: { format: string; json?: boolean; files?: boolean; verbose?: boolean }) => {
         const { FlaskpackError } = await import("../../errors.ts");
         const formats = ["table", "cyclonedx-json", "spdx-json", "json"];
         if (!formats.includes(opts.format)) throw new FlaskpackError("BAD_INPUT", `unknown format "${opts.format}".`, `use one of ${formats.join(", ")}`);
         const { sbom, toCycloneDx, toSpdx } = await import("../../sbom/index.ts");
         const machine = opts.json || opts.format !== "table";
-        const result = await sbom(image, { progress: progressFor({ ...opts, json: machine }) });
+        const result = await sbom(image, { progress: progressFor({ ...opts, json: machine }), files: opts.files });
         if (opts.format === "cyclonedx-json") return void process.stdout.write(JSON.stringify(toCycloneDx(result), null, 2) + "\n");
         if (opts.format === "spdx-json") return void process.stdout.write(JSON.stringify(toSpdx(result), null, 2) + "\n");
         emit(result, { json: machine }, (s) => {

@@ -171,3 +171,13 @@ test("bytecode: __pycache__ files belong to their module's owner; a sourceless x
   assert.deepEqual([flask.files, flask.filesPresent, flask.partial], [5, 4, true], "cli.py is gone, __init__ ships as bytecode");
   assert.equal(sbom.unownedFiles, 1, "only the app's own bytecode is unowned");
 });
+
+test("files: asked for, each package lists its files that are in the image", () => {
+  const { entries, contents } = image({
+    "var/lib/dpkg/status": STATUS,
+    "var/lib/dpkg/info/bash.list": "/usr/bin/bash\n/usr/bin/bashbug\n",
+    "usr/bin/bash": "ELF",
+  });
+  assert.equal(catalogImage(entries, contents).sbom.components[0].paths, undefined);
+  assert.deepEqual(catalogImage(entries, contents, { files: true }).sbom.components[0].paths, ["usr/bin/bash"]);
+});
