@@ -52,6 +52,7 @@ test("push to a local registry without auth, pull back by digest and run", async
   assert.equal(again.digest, out.digest);
   assert.equal(again.bytesSent, 0, "a second push re-sent layers the registry has");
   await (await docker()).getImage(target).remove({ force: true });
+  t.after(() => cleanup([], [out.reference]));
   assert.match(await pullAndServe(out.reference), /Hello/i);
 });
 
@@ -77,6 +78,7 @@ test("push with htpasswd auth: the right password works, a wrong one is a clear 
   const out = JSON.parse(ok.stdout) as { reference: string; bytesSent: number };
   assert.ok(out.bytesSent > 10_000_000);
   await (await docker()).getImage(target).remove({ force: true });
+  t.after(() => cleanup([], [out.reference]));
   assert.match(await pullAndServe(out.reference, { username: "ci", password: "s3cret-pass", serveraddress: reg.address }), /Hello/i);
 });
 
