@@ -93,7 +93,7 @@ export async function buildBase(opts: BaseOptions = {}): Promise<BaseImage> {
         "org.opencontainers.image.description": `Python runtime from Debian ${suite} packages, made by flaskpack`,
       };
       await engineCall("importing the base image", async () => {
-        const stream = await docker.importImage(createReadStream(tar) as never, {
+        const stream: NodeJS.ReadableStream = await (docker.importImage as unknown as (f: unknown, o: unknown) => Promise<NodeJS.ReadableStream>)(createReadStream(tar) as never, {
           repo,
           tag: tag.split(":")[1],
           changes: [

@@ -27,6 +27,13 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<number |
   return async (...args: A): Promise<void> => {
     const cmd = args[args.length - 1] as { optsWithGlobals?: () => CommonOptions };
     const opts: CommonOptions = cmd?.optsWithGlobals?.() ?? {};
+    // Global flags (--verbose, --debug) reach the command's own options object, which commands pass on.
+    const own = args[args.length - 2];
+    if (own && typeof own === "object") {
+      const o = own as CommonOptions;
+      o.verbose ??= opts.verbose;
+      o.debug ??= opts.debug;
+    }
     try {
       const code = await fn(...args);
       process.exitCode = typeof code === "number" ? code : EXIT.OK;

@@ -112,7 +112,8 @@ export async function init(dirArg: string, opts: InitOptions = {}): Promise<Init
     else if (opts.dryRun) action = "dry-run";
     else if (exists && (!opts.force || f.keepExisting)) action = "skipped-exists";
     else {
-      writeFileSync(target, f.content);
+      // .env holds generated secrets: readable by its owner only.
+      writeFileSync(target, f.content, { mode: f.path === ".env" ? 0o600 : 0o644 });
       action = exists ? "overwritten" : "written";
     }
     out.push({ path: f.path, content: f.content, action });

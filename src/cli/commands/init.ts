@@ -17,6 +17,16 @@ export function register(program: Command): void {
       action(async (dir: string | undefined, opts: { deps: string; base?: string; force?: boolean; dryRun?: boolean; print?: boolean; json?: boolean; verbose?: boolean }) => {
         const { FlaskpackError } = await import("../../errors.ts");
         if (opts.deps !== "debian" && opts.deps !== "pip") throw new FlaskpackError("BAD_INPUT", `--deps must be debian or pip, not ${opts.deps}.`, "use --deps debian or --deps pip");
+        const { isMultiServiceRoot, initProject } = await import("../../compose/project.ts");
+        if (!opts.dryRun && !opts.print && (await isMultiServiceRoot(dir ?? "."))) {
+          // A root holding a Flask backend and a frontend in subdirectories: one compose file for both.
+          const p = await initProject(dir ?? ".", { force: opts.force, progress: progressFor(opts) });
+          for (const w of p.warnings) process.stderr.write(`${pc.yellow("warning:")} ${w}\n`);
+          emit(p, opts, () =>
+            [...p.files.map((f) => `${f.action.padEnd(14)} ${f.path}`), "", `services: ${[...p.layout.backends, ...p.layout.frontends].join(", ")}`, `next: flaskpack up ${dir ?? "."}`].join("\n"),
+          );
+          return;
+        }
         const { init } = await import("../../generate/index.ts");
         const r = await init(dir ?? ".", { deps: opts.deps, base: opts.base, force: opts.force, dryRun: opts.dryRun, print: opts.print, progress: progressFor(opts) });
         for (const w of r.warnings) process.stderr.write(`${pc.yellow("warning:")} ${w}\n`);

@@ -24,7 +24,9 @@ export const composeDependsWithoutHealthcheck: Rule = {
     const byName = new Map(compose.services.map((s) => [s.name, s]));
     return compose.services.flatMap((s) => {
       const dep = s.data.depends_on;
-      const names = Array.isArray(dep) ? dep.map(String) : dep && typeof dep === "object" ? Object.keys(dep) : [];
+      // A one-shot dependency (a migration) is waited for by its exit, not its health.
+      const oneShot = (n: string) => !Array.isArray(dep) && (dep as Record<string, { condition?: string }>)[n]?.condition === "service_completed_successfully";
+      const names = (Array.isArray(dep) ? dep.map(String) : dep && typeof dep === "object" ? Object.keys(dep) : []).filter((n) => !oneShot(n));
       return names
         .filter((n) => byName.has(n) && !hasHealthcheck(byName.get(n)!))
         .map((n) => ({ ...s.at("depends_on"), message: `service \`${s.name}\` depends on \`${n}\`, which has no healthcheck: start order is not readiness` }));
