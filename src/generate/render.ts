@@ -145,6 +145,8 @@ export function renderDockerignore(app: AppModel, facts: ProjectFacts = {}): str
     ".vscode",
     "**/*.swp",
     "**/.DS_Store",
+    "# flaskpack's own results (reports, slim profiles): not part of the app",
+    ".flaskpack",
     "# Virtualenvs and Python caches (the image installs its own dependencies)",
     ".venv",
     "venv",
