@@ -41,10 +41,8 @@ writeReadme();
 process.exitCode = failed ? 1 : 0;
 
 function machine() {
-  return { node: process.version, cpus: (await_cpus()), platform: process.platform };
-}
-function await_cpus() {
-  return readFileSync("/proc/cpuinfo", "utf8").split("\n").filter((l) => l.startsWith("processor")).length;
+  const cpus = readFileSync("/proc/cpuinfo", "utf8").split("\n").filter((l) => l.startsWith("processor")).length;
+  return { node: process.version, cpus, platform: process.platform };
 }
 
 function writeReadme() {
@@ -61,6 +59,6 @@ function writeReadme() {
 function markdownTable(rows: BenchResult["rows"]): string {
   if (!rows.length) return "_no rows_\n";
   const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const line = (cells: unknown[]) => `| ${cells.map((c) => String(c ?? "")).join(" | ")} |`;
+  const line = (cells: unknown[]) => `| ${cells.map((c) => String(c ?? "").replace(/\|/g, "\\|")).join(" | ")} |`;
   return [line(cols), line(cols.map(() => "---")), ...rows.map((r) => line(cols.map((c) => r[c])))].join("\n") + "\n";
 }
