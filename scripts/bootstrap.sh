@@ -48,8 +48,12 @@ if engine_up "$SOCK"; then exit 0; fi
 [ "$(id -u)" = 0 ] || die "no Docker engine is running and starting one needs root; start Docker, or set DOCKER_HOST."
 
 mkdir -p "$STATE" "$DATA" "$(dirname "$LOG")"
-# Leftovers from an earlier run whose dockerd is gone.
-if [ -f "$PIDFILE" ] && ! kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then rm -f "$PIDFILE"; fi
+# Leftovers from an earlier run whose dockerd is gone (or a zombie, or a reused pid that is not dockerd).
+ours_alive() {
+  local pid; pid=$(cat "$PIDFILE" 2>/dev/null) || return 1
+  [ -n "$pid" ] && [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = dockerd ] && ! grep -q '^State:.*Z' /proc/"$pid"/status 2>/dev/null
+}
+if [ -f "$PIDFILE" ] && ! ours_alive; then rm -f "$PIDFILE"; fi
 if [ -f "$PIDFILE" ]; then
   # Ours, still starting (or hung): give it time before deciding.
   for _ in $(seq 1 60); do engine_up "$SOCK" && exit 0; sleep 0.5; done
