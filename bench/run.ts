@@ -21,6 +21,7 @@ const wanted = process.argv.slice(2);
 const files = readdirSync(dir).filter((f) => f.endsWith(".bench.ts")).sort();
 mkdirSync(join(dir, "results"), { recursive: true });
 let failed = 0;
+const thisRun: Record<string, unknown> = {};
 for (const f of files) {
   const name = f.replace(/\.bench\.ts$/, "");
   if (wanted.length && !wanted.includes(name)) continue;
@@ -31,11 +32,16 @@ for (const f of files) {
     const result = await mod.default();
     const out = { ...result, date: new Date().toISOString(), seconds: (Date.now() - started) / 1000, machine: machine() };
     writeFileSync(join(dir, "results", `${name}.json`), JSON.stringify(out, null, 2) + "\n");
+    thisRun[name] = out;
     process.stderr.write(`bench ${name}: done in ${out.seconds.toFixed(1)} s\n`);
   } catch (e) {
     failed++;
     process.stderr.write(`bench ${name} failed: ${(e as Error).stack ?? e}\n`);
   }
+}
+// One file per run with everything it measured, next to the latest result of each benchmark.
+if (Object.keys(thisRun).length) {
+  writeFileSync(join(dir, "results", `run-${new Date().toISOString().slice(0, 10)}.json`), JSON.stringify(thisRun, null, 2) + "\n");
 }
 writeReadme();
 process.exitCode = failed ? 1 : 0;
@@ -49,7 +55,7 @@ function writeReadme() {
   const readme = join(dir, "README.md");
   const head = existsSync(readme) ? readFileSync(readme, "utf8").split("<!-- results -->")[0] : "# Benchmarks\n\n";
   const sections: string[] = [];
-  for (const f of readdirSync(join(dir, "results")).filter((x) => x.endsWith(".json")).sort()) {
+  for (const f of readdirSync(join(dir, "results")).filter((x) => x.endsWith(".json") && !x.startsWith("run-")).sort()) {
     const r = JSON.parse(readFileSync(join(dir, "results", f), "utf8")) as BenchResult & { date: string };
     sections.push(`## ${r.name}\n\n${r.description}\n\n${markdownTable(r.rows)}\n${(r.notes ?? []).map((n) => `- ${n}`).join("\n")}\n\n_Measured ${r.date.slice(0, 16).replace("T", " ")} UTC on this repo's 2-core machine._\n`);
   }
