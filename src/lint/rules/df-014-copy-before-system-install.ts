@@ -1,6 +1,6 @@
 import type { Rule } from "../types.ts";
 import { aptGet, program } from "../shell.ts";
-import { at, runs, copiesWholeContext } from "./util.ts";
+import { installsAfterSourceCopy } from "./util.ts";
 
 export const sourceBeforeSystemPackages: Rule = {
   id: "FP-DF-014",
@@ -14,12 +14,9 @@ export const sourceBeforeSystemPackages: Rule = {
     good: { dockerfile: "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nWORKDIR /app\nCOPY . .\n" },
   },
   check: ({ df }) =>
-    df.stages.flatMap((stage) => {
-      const copy = stage.instructions.find(copiesWholeContext);
-      if (!copy) return [];
-      return runs(stage.instructions)
-        .filter(({ instr }) => instr.line > copy.line)
-        .filter(({ cmds }) => cmds.some((c) => aptGet(c)?.sub === "install" || (program(c) === "apk" && c.argv[1] === "add") || (["npm", "yarn"].includes(program(c)) && ["install", "ci"].includes(c.argv[1] ?? ""))))
-        .map(({ instr }) => at(instr, `packages installed after \`${copy.keyword} ${copy.args}\` (line ${copy.line}): reinstalled on every source change`));
-    }),
+    installsAfterSourceCopy(
+      df.stages,
+      (c) => aptGet(c)?.sub === "install" || (program(c) === "apk" && c.argv[1] === "add") || (["npm", "yarn"].includes(program(c)) && ["install", "ci"].includes(c.argv[1] ?? "")),
+      "packages installed", "reinstalled on every source change",
+    ),
 };

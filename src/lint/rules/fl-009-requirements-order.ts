@@ -1,6 +1,6 @@
 import type { Rule } from "../types.ts";
 import { pipInstallArgs } from "../shell.ts";
-import { at, runs, copiesWholeContext } from "./util.ts";
+import { installsAfterSourceCopy } from "./util.ts";
 
 export const requirementsAfterSource: Rule = {
   id: "FP-FL-009",
@@ -14,15 +14,12 @@ export const requirementsAfterSource: Rule = {
     good: { dockerfile: "FROM python:3.11-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n" },
   },
   check: ({ df }) =>
-    df.stages.flatMap((stage) => {
-      const copy = stage.instructions.find(copiesWholeContext);
-      if (!copy) return [];
-      return runs(stage.instructions)
-        .filter(({ instr }) => instr.line > copy.line)
-        .filter(({ cmds }) => cmds.some((c) => {
-          const a = pipInstallArgs(c);
-          return a !== null && (a.some((w, i) => ["-r", "--requirement"].includes(a[i - 1] ?? "") || w.startsWith("--requirement=")) || a.includes(".") || a.includes("-e"));
-        }))
-        .map(({ instr }) => at(instr, `dependencies installed after \`${copy.keyword} ${copy.args}\` (line ${copy.line}): every code change reinstalls them`));
-    }),
+    installsAfterSourceCopy(
+      df.stages,
+      (c) => {
+        const a = pipInstallArgs(c);
+        return a !== null && (a.some((w, i) => ["-r", "--requirement"].includes(a[i - 1] ?? "") || w.startsWith("--requirement=")) || a.includes(".") || a.includes("-e"));
+      },
+      "dependencies installed", "every code change reinstalls them",
+    ),
 };

@@ -17,6 +17,20 @@ export function hasProgram(cmds: ShellCommand[], ...names: string[]): boolean {
   return cmds.some((c) => names.includes(program(c)) || (program(c) === "sudo" && names.includes(c.argv[1] ?? "")));
 }
 
+/**
+ * Hits for the RUN steps that install something (`installs` says which commands do) after a `COPY . .` of the
+ * whole context in the same stage: every source change then reinstalls it.
+ */
+export function installsAfterSourceCopy(stages: Stage[], installs: (c: ShellCommand) => boolean, what: string, consequence: string): Hit[] {
+  return stages.flatMap((stage) => {
+    const copy = stage.instructions.find(copiesWholeContext);
+    if (!copy) return [];
+    return runs(stage.instructions)
+      .filter(({ instr, cmds }) => instr.line > copy.line && cmds.some(installs))
+      .map(({ instr }) => at(instr, `${what} after \`${copy.keyword} ${copy.args}\` (line ${copy.line}): ${consequence}`));
+  });
+}
+
 /** Names that hold credentials: PASSWORD, SECRET_KEY, API_TOKEN, AWS_SECRET_ACCESS_KEY, ... */
 const SECRET_NAME = /(^|_)(PASSWORD|PASSWD|PASS|PWD|SECRET|SECRETS|TOKEN|APIKEY|API_KEY|PRIVATE_KEY|ACCESS_KEY|CREDENTIALS?|AUTH_KEY)($|_)|SECRET_KEY$|_TOKEN$|_PASSWORD$/i;
 /** Names that look secret but are settings, not secrets. */
