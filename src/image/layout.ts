@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import type { ImageSource } from "./archive.ts";
 import { corrupt } from "./archive.ts";
-import type { HistoryEntry, ImageConfig } from "./model.ts";
+import type { HistoryEntry, ImageConfig, ImageIdentity } from "./model.ts";
 
 export interface LayoutLayer {
   /** Member name of the blob in the source. */
@@ -14,14 +14,8 @@ export interface LayoutLayer {
   digest?: string;
 }
 
-export interface ImageLayout {
+export interface ImageLayout extends ImageIdentity {
   kind: "docker-archive" | "oci";
-  source: string;
-  id: string;
-  repoTags: string[];
-  created: string;
-  architecture: string;
-  os: string;
   config: ImageConfig;
   history: HistoryEntry[];
   diffIds: string[];

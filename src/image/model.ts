@@ -66,7 +66,8 @@ export interface ArchiveAnomaly {
   why: string;
 }
 
-export interface ImageModel {
+/** Which image this is: the facts every view of an image starts with. */
+export interface ImageIdentity {
   /** What was read: "engine:<name>", "docker-archive:<file>", "oci:<dir or file>". */
   source: string;
   /** Image ID: sha256 of the config. */
@@ -75,6 +76,9 @@ export interface ImageModel {
   created: string;
   architecture: string;
   os: string;
+}
+
+export interface ImageModel extends ImageIdentity {
   config: ImageConfig;
   history: HistoryEntry[];
   layers: ImageLayer[];

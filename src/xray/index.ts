@@ -6,20 +6,14 @@ import type { Progress } from "../util/progress.ts";
 import { withImage, modelOf } from "../image/read.ts";
 import { lookup } from "../image/tree.ts";
 import { readImage, diffImages } from "../image/index.ts";
-import type { ImageConfig, ImageDiff, ImageLayer, ImageModel } from "../image/model.ts";
+import type { ImageConfig, ImageDiff, ImageIdentity, ImageLayer, ImageModel } from "../image/model.ts";
 import { findSecrets, worthScanning } from "./secrets.ts";
 import { runRules, type ContentHit, type Finding, type Severity } from "./rules.ts";
 
 export type { Finding, Severity } from "./rules.ts";
 
 export interface XrayReport {
-  image: {
-    source: string;
-    id: string;
-    repoTags: string[];
-    created: string;
-    architecture: string;
-    os: string;
+  image: ImageIdentity & {
     totalSizeBytes: number;
     files: number;
   };
