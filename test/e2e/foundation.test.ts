@@ -13,9 +13,10 @@ test("doctor --json reports a reachable engine with its API version", async () =
 });
 
 test("engine commands say which socket is unreachable and how to fix it, without a stack trace", async () => {
-  for (const args of [["doctor"], ["base", "--packages", "python3-flask"]]) {
+  const commands = [["doctor"], ["base", "--packages", "python3-flask"], ["build", "examples/hello"], ["run", "hello:latest"], ["xray", "hello:latest"], ["slim", "hello:latest"], ["sbom", "hello:latest"], ["push", "hello:latest", "127.0.0.1:5000/x:1"]];
+  for (const args of commands) {
     const r = await runCli(args, { env: { DOCKER_HOST: "unix:///nonexistent" } });
-    assert.notEqual(r.code, 0);
+    assert.notEqual(r.code, 0, args.join(" "));
     const out = r.stdout + r.stderr;
     assert.match(out, /unix:\/\/\/nonexistent/);
     assert.match(out, /fix:/);
