@@ -4,7 +4,8 @@ import { mkdirSync, writeFileSync, createWriteStream } from "node:fs";
 import { pipeline } from "node:stream/promises";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { runCli, tempDir } from "../helpers/cli.ts";
+import { EXAMPLES, runCli, tempDir } from "../helpers/cli.ts";
+import { build } from "../../src/engine/build.ts";
 import { testBase, docker, cleanup } from "../helpers/engine.ts";
 import type { XrayReport } from "../../src/xray/index.ts";
 
@@ -60,34 +61,37 @@ function tarCounts(file: string, dir: string): number[] {
   });
 }
 
+/** xray's layers, per-layer entries and config equal what docker history, tar and docker inspect say. */
+async function assertMatchesEngine(image: string, dir: string): Promise<void> {
+  const r = await runCli(["xray", image, "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const rep = JSON.parse(r.stdout) as XrayReport;
+
+  const history = JSON.parse(`[${dockerCli(["history", "--no-trunc", "--format", "{{json .}}", "-H=false", image]).trim().split("\n").join(",")}]`) as { Size: string; CreatedBy: string }[];
+  history.reverse();
+  assert.equal(rep.layers.length, history.length, `${image}: layer count`);
+  rep.layers.forEach((l, i) => {
+    const want = Number(history[i].Size);
+    assert.ok(Math.abs(l.sizeBytes - want) <= Math.max(1, want * 0.01), `${image} layer ${i}: ${l.sizeBytes} vs docker history ${want}`);
+    assert.equal(l.createdBy, history[i].CreatedBy);
+  });
+
+  const file = join(dir, `${image.replace(/[^a-z0-9]+/gi, "-")}.tar`);
+  await save(image, file);
+  assert.deepEqual(rep.layers.filter((l) => !l.emptyLayer).map((l) => l.files), tarCounts(file, dir), `${image}: entries per layer`);
+
+  const inspect = JSON.parse(dockerCli(["inspect", image]))[0].Config;
+  assert.equal(rep.config.user, inspect.User ?? "");
+  assert.deepEqual(rep.config.exposedPorts, Object.keys(inspect.ExposedPorts ?? {}).sort());
+  assert.deepEqual(rep.config.env, inspect.Env ?? []);
+  assert.deepEqual(rep.config.cmd, inspect.Cmd);
+  assert.equal(rep.config.workingDir, inspect.WorkingDir ?? "");
+}
+
 test("xray matches docker history, tar tf and docker inspect, and reports the planted problems", async (t) => {
   const dir = tempDir((fn) => t.after(fn));
   const baseTag = await buildPlanted(dir);
-  for (const image of [baseTag, IMAGE]) {
-    const r = await runCli(["xray", image, "--json"]);
-    assert.equal(r.code, 0, r.stderr);
-    const rep = JSON.parse(r.stdout) as XrayReport;
-
-    const history = JSON.parse(`[${dockerCli(["history", "--no-trunc", "--format", "{{json .}}", "-H=false", image]).trim().split("\n").join(",")}]`) as { Size: string; CreatedBy: string }[];
-    history.reverse();
-    assert.equal(rep.layers.length, history.length, `${image}: layer count`);
-    rep.layers.forEach((l, i) => {
-      const want = Number(history[i].Size);
-      assert.ok(Math.abs(l.sizeBytes - want) <= Math.max(1, want * 0.01), `${image} layer ${i}: ${l.sizeBytes} vs docker history ${want}`);
-      assert.equal(l.createdBy, history[i].CreatedBy);
-    });
-
-    const file = join(dir, `${image === IMAGE ? "planted" : "base"}.tar`);
-    await save(image, file);
-    assert.deepEqual(rep.layers.filter((l) => !l.emptyLayer).map((l) => l.files), tarCounts(file, dir), `${image}: entries per layer`);
-
-    const inspect = JSON.parse(dockerCli(["inspect", image]))[0].Config;
-    assert.equal(rep.config.user, inspect.User ?? "");
-    assert.deepEqual(rep.config.exposedPorts, Object.keys(inspect.ExposedPorts ?? {}).sort());
-    assert.deepEqual(rep.config.env, inspect.Env ?? []);
-    assert.deepEqual(rep.config.cmd, inspect.Cmd);
-    assert.equal(rep.config.workingDir, inspect.WorkingDir ?? "");
-  }
+  for (const image of [baseTag, IMAGE]) await assertMatchesEngine(image, dir);
 
   const rep = JSON.parse((await runCli(["xray", IMAGE, "--json"])).stdout) as XrayReport;
   const has = (rule: string, re: RegExp) => assert.ok(rep.findings.some((f) => f.rule === rule && re.test(f.message)), `${rule} ${re} in ${JSON.stringify(rep.findings.map((f) => f.message))}`);
@@ -134,4 +138,13 @@ test("xray reads a saved tarball with the engine unreachable, and --tree/--diff 
   assert.notEqual(missing.code, 0);
   assert.match(missing.stderr, /nonexistent/);
   assert.doesNotMatch(missing.stderr, /\n\s+at /);
+});
+
+test("xray matches docker history, tar tf and docker inspect on every example image", async (t) => {
+  const dir = tempDir((fn) => t.after(fn));
+  for (const example of ["hello", "api-port", "factory", "pg-api"]) {
+    const built = await build(join(EXAMPLES, example), { tag: `fp-xray-${example}:${process.pid}` });
+    t.after(() => cleanup([], built.tags));
+    await assertMatchesEngine(built.tags[0], dir);
+  }
 });
