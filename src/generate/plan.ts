@@ -90,6 +90,10 @@ export function planFrom(app: AppModel, opts: PlanOptions = {}): BuildPlan {
     }
     writablePaths.push(posix.join(WORKDIR, dir));
   }
+  // Flask's instance folder is where apps keep their run-time data (the SQLite file of the tutorial's
+  // `os.path.join(app.instance_path, ...)`, uploads, `os.makedirs(app.instance_path)`): it must stay writable.
+  const instance = app.assets.instanceFolder?.replace(/^\.?\/+/, "").replace(/\/+$/, "");
+  if (instance && !instance.startsWith("..") && !posix.isAbsolute(instance)) writablePaths.push(posix.join(WORKDIR, instance));
 
   const runtimeEnv: string[] = [];
   const runtimeEnvNotes: Record<string, string> = {};
