@@ -144,7 +144,7 @@ export function diagnose(f: FailureFacts): Diagnosis {
       evidence: [...exit, ...(py.where ? [`raised at: ${py.where}`] : []), ...logEvidence],
       fix: missingModule
         ? `${missingModule} is imported but not installed: add its distribution to requirements.txt and rebuild`
-        : "fix the exception in the app (run it locally with the same environment), then rebuild",
+        : olderLibrary(py.message) ?? "fix the exception in the app (run it locally with the same environment), then rebuild",
     };
   }
 
@@ -235,4 +235,16 @@ function ipv6(hex: string): string {
     words.push(le.slice(0, 4), le.slice(4));
   }
   return words.map((w) => w.replace(/^0+(?=.)/, "").toLowerCase()).join(":");
+}
+
+/**
+ * An API missing from an installed library (`module 'sqlalchemy.orm' has no attribute 'mapped_column'`, `cannot
+ * import name 'x' from 'y'`) usually means the image has an older version than the app was written for: in debian
+ * mode that is the version Debian packages.
+ */
+function olderLibrary(message: string): string | undefined {
+  const lib = message.match(/module '([\w.]+)' has no attribute/)?.[1] ?? message.match(/cannot import name '[^']+' from '([\w.]+)'/)?.[1];
+  if (!lib) return undefined;
+  const top = lib.split(".")[0];
+  return `the installed ${top} lacks what the app uses, so it is likely older than the app expects (debian mode installs Debian's packaged version; see \`flaskpack sbom IMAGE\`): pin the version you need in requirements.txt and build with --deps pip, or adapt the code`;
 }

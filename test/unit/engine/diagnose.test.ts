@@ -79,3 +79,23 @@ test("build log steps and cache hits; tags; env files; stream demux", () => {
   const frame = (s: number, t: string) => Buffer.concat([Buffer.from([s, 0, 0, 0, 0, 0, 0, t.length]), Buffer.from(t)]);
   assert.equal(demux(Buffer.concat([frame(1, "out\n"), frame(2, "err\n")])), "out\nerr\n");
 });
+
+test("an API missing from an installed library points at its version and at pip mode", () => {
+  const d = diagnose({
+    image: "mb:latest",
+    phase: "exited",
+    exitCode: 3,
+    containerPort: 5000,
+    logs: [
+      "Traceback (most recent call last):",
+      '  File "/app/app/models.py", line 8, in User',
+      "    id: so.Mapped[int] = so.mapped_column(primary_key=True)",
+      "AttributeError: module 'sqlalchemy.orm' has no attribute 'mapped_column'",
+      "[2026-11-25 13:40:00 +0000] [7] [INFO] Worker exiting (pid: 7)",
+      "Worker failed to boot.",
+    ],
+  });
+  assert.equal(d.kind, "python-exception");
+  assert.match(d.cause, /mapped_column/);
+  assert.match(d.fix, /sqlalchemy.*older.*--deps pip/);
+});
