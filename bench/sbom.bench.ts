@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { PYPA_DB } from "../test/helpers/cli.ts";
 import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -98,7 +99,7 @@ export default async function bench(): Promise<BenchResult> {
     await helloPair();
     const db = join(work, "db");
     mkdirSync(db);
-    symlinkSync("/work/shared/vulndb/pypa-advisory-database/vulns", join(db, "vulns"));
+    symlinkSync(join(PYPA_DB, "vulns"), join(db, "vulns"));
     copyFileSync(join(ROOT, "test/fixtures/scan/debian-tracker.json"), join(db, "debian-tracker.json"));
     const a = await scan(PIP_HELLO, { db });
     const b = await scan(PIP_HELLO_SLIM, { db });

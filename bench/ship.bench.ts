@@ -4,6 +4,7 @@
  * size, and vulnerability findings before and after. Runs the real CLI, as a user would.
  */
 import { spawn } from "node:child_process";
+import { PYPA_DB } from "../test/helpers/cli.ts";
 import { appendFileSync, cpSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,7 +13,7 @@ import type { ShipReport } from "../src/report/model.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const WORK = join(ROOT, "bench/.work/ship");
-const DB = process.env.FLASKPACK_DB ?? "/work/shared/vulndb/pypa-advisory-database";
+const DB = process.env.FLASKPACK_DB ?? PYPA_DB;
 const EXAMPLES: { name: string; change: string }[] = [
   { name: "hello", change: "app.py" },
   { name: "factory", change: "blog/data.py" },

@@ -6,7 +6,7 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { cycloneDxErrors } from "../fixtures/sbom/cyclonedx-schema.ts";
-import { copyExample, runCli } from "../helpers/cli.ts";
+import { copyExample, runCli, PYPA_DB } from "../helpers/cli.ts";
 import { cleanup, docker, testBase } from "../helpers/engine.ts";
 import { assertMatchesImage } from "../fixtures/sbom/image-truth.ts";
 import type { Sbom } from "../../src/sbom/model.ts";
@@ -71,7 +71,7 @@ test("CycloneDX and SPDX output: valid against the CycloneDX 1.6 schema, and sca
   const dir = copyExample("hello", (fn) => t.after(fn));
   const file = join(dir, "sbom.cdx.json");
   (await import("node:fs")).writeFileSync(file, r.stdout);
-  const scanned = await runCli(["scan", file, "--db", "/work/shared/vulndb/pypa-advisory-database", "--json"]);
+  const scanned = await runCli(["scan", file, "--db", PYPA_DB, "--json"]);
   assert.equal(scanned.code, 0, scanned.stderr);
   const report = JSON.parse(scanned.stdout);
   assert.equal(report.components.length, doc.components.length);

@@ -7,14 +7,14 @@ import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, runCli, tempDir } from "../helpers/cli.ts";
+import { ROOT, runCli, tempDir, PYPA_DB } from "../helpers/cli.ts";
 import { cleanup, testBase } from "../helpers/engine.ts";
 import { buildWheelhouse, serveIndex } from "../helpers/wheelhouse.ts";
 import type { ScanReport, ScanDiff } from "../../src/scan/index.ts";
 import type { Sbom } from "../../src/sbom/model.ts";
 import { assertMatchesImage } from "../fixtures/sbom/image-truth.ts";
 
-const PYPA = "/work/shared/vulndb/pypa-advisory-database";
+const PYPA = PYPA_DB;
 const PIP_IMAGE = `fp-sbom-scan-pip:${process.pid}`;
 const SLIM_IMAGE = `fp-sbom-scan-pip-slim:${process.pid}`;
 const cleanups: (() => void)[] = [];

@@ -4,12 +4,12 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, wri
 import { join } from "node:path";
 import Ajv from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
-import { copyExample, runCli, ROOT, tempDir } from "../helpers/cli.ts";
+import { copyExample, runCli, ROOT, tempDir, PYPA_DB } from "../helpers/cli.ts";
 import { cleanup, testBase } from "../helpers/engine.ts";
 import { reportSchema, type ShipReport } from "../../src/report/index.ts";
 import { checkReportPage } from "../unit/report/browser.ts";
 
-const DB = "/work/shared/vulndb/pypa-advisory-database";
+const DB = PYPA_DB;
 const SHOTS = join(ROOT, "test/.tmp");
 
 function validate(report: unknown): void {

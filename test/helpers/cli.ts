@@ -1,11 +1,13 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, cpSync } from "node:fs";
+import { mkdtempSync, rmSync, cpSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 export const EXAMPLES = join(ROOT, "examples");
+/** The PyPA advisory snapshot in shared/, which lies beside the checkout (CI) or at /work/shared (sessions). */
+export const PYPA_DB = [join(ROOT, "..", "shared", "vulndb", "pypa-advisory-database"), "/work/shared/vulndb/pypa-advisory-database"].find((p) => existsSync(p)) ?? join(ROOT, "..", "shared", "vulndb", "pypa-advisory-database");
 
 export interface CliResult {
   code: number;

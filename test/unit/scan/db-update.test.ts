@@ -5,12 +5,12 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import YAML from "yaml";
-import { ROOT, runCli, tempDir } from "../../helpers/cli.ts";
+import { ROOT, runCli, tempDir, PYPA_DB } from "../../helpers/cli.ts";
 import { makeZip } from "../../fixtures/scan/zip-writer.ts";
 import { updateDb } from "../../../src/scan/update.ts";
 import { loadVulnDb } from "../../../src/scan/vulndb.ts";
 
-const PYPA = "/work/shared/vulndb/pypa-advisory-database/vulns";
+const PYPA = join(PYPA_DB, "vulns");
 
 /** OSV's PyPI all.zip, made from real PyPA records converted to the JSON OSV serves. */
 function osvZip(): Buffer {

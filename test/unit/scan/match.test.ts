@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT } from "../../helpers/cli.ts";
+import { ROOT, PYPA_DB } from "../../helpers/cli.ts";
 import { loadVulnDb, type DebianTracker, type OsvRecord } from "../../../src/scan/vulndb.ts";
 import { matchDebian, matchPypi, osvAffects } from "../../../src/scan/match.ts";
 import { scanSbom } from "../../../src/scan/index.ts";
@@ -10,7 +10,7 @@ import { diffScans, toSarif } from "../../../src/scan/report.ts";
 import { cvss3BaseScore, severityFromScore } from "../../../src/scan/severity.ts";
 import type { Component, Sbom } from "../../../src/sbom/model.ts";
 
-const PYPA = "/work/shared/vulndb/pypa-advisory-database";
+const PYPA = PYPA_DB;
 const tracker = JSON.parse(readFileSync(join(ROOT, "test/fixtures/scan/debian-tracker.json"), "utf8")) as DebianTracker;
 
 function pypi(name: string, version: string, extra: Partial<Component> = {}): Component {
