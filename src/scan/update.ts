@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, createWriteStream } from "node:fs";
+import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Readable, Transform, type TransformCallback } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { Readable } from "node:stream";
+import { open } from "node:fs/promises";
 import { FlaskpackError } from "../errors.ts";
 import { defaultDbDir, META_FILE, OSV_FILE, TRACKER_FILE, type DbMeta } from "./vulndb.ts";
 import { zipEntries } from "./zip.ts";
@@ -127,24 +127,21 @@ async function download(url: string, part: string, onProgress: (received: number
   writeFileSync(stateFile, JSON.stringify(newState));
   let received = have;
   onProgress(received, total);
-  const counter = new TransformCounter((n) => {
-    received += n;
-    onProgress(received, total);
-  });
-  await pipeline(Readable.fromWeb(res.body as never), counter, createWriteStream(part, { flags: resumed ? "a" : "w" }));
+  // Each chunk is on disk before the next is read, so a dropped connection leaves everything received so far
+  // in the part file for the next run to resume from (a piped stream would discard its queued writes on error).
+  const file = await open(part, resumed ? "a" : "w");
+  try {
+    for await (const chunk of Readable.fromWeb(res.body as never) as AsyncIterable<Buffer>) {
+      await file.write(chunk);
+      received += chunk.length;
+      onProgress(received, total);
+    }
+  } finally {
+    await file.close();
+  }
   const bytes = statSync(part).size;
   const verified = verifyDigests(part, newState.headers, bytes, total);
   return { bytes, resumedFrom: resumed ? have : 0, verified };
-}
-
-class TransformCounter extends Transform {
-  constructor(private readonly onBytes: (n: number) => void) {
-    super();
-  }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.onBytes(chunk.length);
-    cb(null, chunk);
-  }
 }
 
 /** Size against Content-Length, and every digest the server published (GCS x-goog-hash md5, RFC 3230/9530 sha-256). */
