@@ -45,10 +45,12 @@ async function serve(files: Record<string, Buffer>, opts: { cutFirstAt?: number;
     res.writeHead(200, { ...headers, "content-length": String(body.length) });
     if (cut !== undefined && req.url?.endsWith("all.zip")) {
       // The connection drops part-way, as a flaky network would.
-      // Closed only once the first half is flushed to the socket, so the client surely has it.
+      // Closed a while after the first half is flushed to the socket: a web stream that errors discards the
+      // chunks its reader has not taken yet, so the client gets time to take them (as on a real network, where
+      // the drop comes long after the bytes before it).
       const half = body.subarray(0, cut);
       cut = undefined;
-      res.write(half, () => res.destroy());
+      res.write(half, () => setTimeout(() => res.destroy(), 1000));
       return;
     }
     res.end(body);
