@@ -99,16 +99,21 @@ function table(v: unknown): Table | undefined {
   return v && typeof v === "object" && !Array.isArray(v) ? (v as Table) : undefined;
 }
 
-/** pyproject.toml: [project] (PEP 621), [tool.poetry], [dependency-groups] (PEP 735), [tool.uv] dev-dependencies. */
-export function parsePyproject(text: string, file = "pyproject.toml"): Declared {
+/** An empty declaration and the parsed TOML document, or the parse error as a problem naming the file. */
+function tomlDeclared(text: string, file: string): { out: Declared; doc?: Table } {
   const out: Declared = { dependencies: [], devDependencies: [], problems: [] };
-  let doc: Table;
   try {
-    doc = parseToml(text) as Table;
+    return { out, doc: parseToml(text) as Table };
   } catch (e) {
     out.problems.push({ message: `${file}: ${(e as Error).message.split("\n")[0]}` });
-    return out;
+    return { out };
   }
+}
+
+/** pyproject.toml: [project] (PEP 621), [tool.poetry], [dependency-groups] (PEP 735), [tool.uv] dev-dependencies. */
+export function parsePyproject(text: string, file = "pyproject.toml"): Declared {
+  const { out, doc } = tomlDeclared(text, file);
+  if (!doc) return out;
   const project = table(doc.project);
   if (project) {
     for (const s of (project.dependencies as unknown[] | undefined) ?? []) {
@@ -185,14 +190,8 @@ export function poetrySpecifier(spec: string): string {
 
 /** Pipfile: [packages], [dev-packages], [requires] python_version. */
 export function parsePipfile(text: string, file = "Pipfile"): Declared {
-  const out: Declared = { dependencies: [], devDependencies: [], problems: [] };
-  let doc: Table;
-  try {
-    doc = parseToml(text) as Table;
-  } catch (e) {
-    out.problems.push({ message: `${file}: ${(e as Error).message.split("\n")[0]}` });
-    return out;
-  }
+  const { out, doc } = tomlDeclared(text, file);
+  if (!doc) return out;
   const pip = (name: string, spec: unknown, from: string): Dependency => {
     const t = table(spec);
     const version = typeof spec === "string" ? spec : typeof t?.version === "string" ? t.version : "";
