@@ -1,36 +1,21 @@
 import type { AppModel } from "../../../src/analyze/model.ts";
+import { appModel } from "../../helpers/app-model.ts";
 
 /** Hand-made AppModels shaped like analyze's output for the examples, so the generator is tested on its own. */
 export function helloModel(over: Partial<AppModel> = {}): AppModel {
-  return {
-    schemaVersion: 1,
-    root: "/src/hello",
-    entry: { target: "app:app", module: "app", object: "app", kind: "object", reason: "Flask() assignment", score: 10 },
-    alternatives: [],
+  return appModel("/src/hello", {
     routes: [
       { rule: "/", methods: ["GET"], endpoint: "index", converters: [], confidence: "static" },
       { rule: "/health", methods: ["GET"], endpoint: "health", converters: [], confidence: "static" },
     ],
     port: { value: 5000, from: "default" },
-    python: {},
     dependencies: [
       { name: "flask", normalized: "flask", specifier: "", extras: [], from: "requirements.txt:1" },
       { name: "gunicorn", normalized: "gunicorn", specifier: "", extras: [], from: "requirements.txt:2" },
     ],
-    undeclaredImports: [],
-    unusedDependencies: [],
     localModules: ["app"],
-    server: { declared: ["gunicorn"], chosen: "gunicorn" },
-    env: [],
-    secrets: [],
-    assets: { templates: [], static: [], writablePaths: [] },
-    services: [],
-    debugRisks: [],
-    problems: [],
-    filesScanned: 1,
-    seconds: 0,
     ...over,
-  };
+  });
 }
 
 export function factoryModel(): AppModel {
