@@ -25,10 +25,9 @@ function timed(cmd: string): { seconds: number; rssMB: number } {
   return { seconds, rssMB: rss };
 }
 
-export default async function (): Promise<BenchResult> {
-  const base = await testBase("flask");
-  const work = mkdtempSync(join(tmpdir(), "fp-xray-bench-"));
-  try {
+/** Writes `work/big.tar`: the flask base image plus a ~420 MB layer of random files; returns its path. */
+export async function makeBigTarball(work: string): Promise<string> {
+    const base = await testBase("flask");
     const x = join(work, "x");
     mkdirSync(x);
     sh(`docker save ${base.tag} | tar -x -C ${x}`);
@@ -63,6 +62,13 @@ export default async function (): Promise<BenchResult> {
     const big = join(work, "big.tar");
     sh(`tar -cf ${big} -C ${x} .`);
     rmSync(x, { recursive: true });
+    return big;
+}
+
+export default async function (): Promise<BenchResult> {
+  const work = mkdtempSync(join(tmpdir(), "fp-xray-bench-"));
+  try {
+    const big = await makeBigTarball(work);
     const size = statSync(big).size;
     sh(`cat ${big} > /dev/null`); // warm the page cache for everyone
 

@@ -38,6 +38,14 @@ function maybeEnterNamespace() {
 }
 
 maybeEnterNamespace();
-const { register } = await import("tsx/esm/api");
-register();
-await import(join(root, "src/cli/main.ts"));
+// The bundled CLI (built from the current sources, see scripts/bundle.mjs), else the sources through tsx.
+const { bundledCli } = await import(join(root, "scripts/bundle.mjs"));
+const bundled = await bundledCli(root);
+if (bundled) {
+  if (process.argv.includes("--debug")) process.setSourceMapsEnabled(true);
+  await import(bundled);
+} else {
+  const { register } = await import("tsx/esm/api");
+  register();
+  await import(join(root, "src/cli/main.ts"));
+}

@@ -7,7 +7,7 @@ import { resolve as resolvePath } from "node:path";
 import { satisfies } from "@renovatebot/pep440";
 import { FlaskpackError } from "../errors.ts";
 import { silentProgress, type Progress } from "../util/progress.ts";
-import type { AppModel, Dependency, EnvVar, Finding, Route, SourceRef } from "./model.ts";
+import type { AppModel, Dependency, EnvVar, Finding, SourceRef } from "./model.ts";
 import { listProject, readText, moduleOf, type ProjectFiles } from "./files.ts";
 import { pythonFacts, type FileFacts } from "./python.ts";
 import { Resolver, buildUrlMap, folderOf, defKey, type Def } from "./resolve.ts";

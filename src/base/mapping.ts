@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { FlaskpackError } from "../errors.ts";
+import { ownFile } from "../paths.ts";
 
 /** PEP 503 normalized name. */
 export function normalizeName(name: string): string {
@@ -29,7 +29,7 @@ let fallback: Map<string, string> | undefined;
 
 function debianMap(): Map<string, string> {
   if (fallback) return fallback;
-  const file = fileURLToPath(new URL("./data/cpython3_fallback", import.meta.url));
+  const file = ownFile("src/base/data/cpython3_fallback");
   fallback = new Map();
   for (const line of readFileSync(file, "utf8").split("\n")) {
     const [dist, pkg] = line.trim().split(/\s+/);

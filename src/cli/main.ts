@@ -1,7 +1,7 @@
 import { Command } from "commander";
-import { readdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { reportError } from "./output.ts";
+import { COMMANDS } from "./commands.ts";
+import { VERSION } from "../paths.ts";
 
 // `flaskpack xray img | head`: a reader that stops early is not an error.
 for (const stream of [process.stdout, process.stderr]) {
@@ -11,11 +11,9 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
-
 const program = new Command("flaskpack")
   .description("From Flask source to a small, hardened, verified container image; inspect, slim and audit images.")
-  .version(pkg.version)
+  .version(VERSION)
   .option("--debug", "show stack traces and internal details")
   .option("-v, --verbose", "show every step of long work")
   .showHelpAfterError("(run with --help for usage)")
@@ -24,14 +22,8 @@ const program = new Command("flaskpack")
     process.exit(err.exitCode === 0 ? 0 : 2);
   });
 
-// Every file in commands/ registers one command; command modules import their library lazily so that
-// `flaskpack --help` stays fast.
-const dir = fileURLToPath(new URL("./commands/", import.meta.url));
-const files = readdirSync(dir).filter((f) => f.endsWith(".ts")).sort();
-for (const f of files) {
-  const mod = (await import(new URL(`./commands/${f}`, import.meta.url).href)) as { register: (p: Command) => void };
-  mod.register(program);
-}
+// Command modules import their library lazily so that `flaskpack --help` stays fast.
+for (const register of Object.values(COMMANDS)) register(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -10,6 +10,7 @@ import { buildBase } from "../base/index.ts";
 import { connectEngine, engineCall } from "../engine/connect.ts";
 import { FlaskpackError } from "../errors.ts";
 import { silentProgress, type Progress } from "../util/progress.ts";
+import { ownFile } from "../paths.ts";
 
 export const POSTGRES_REPO = "flaskpack/postgres";
 const RECIPE = "1";
@@ -45,7 +46,7 @@ export async function ensurePostgresImage(opts: { progress?: Progress } = {}): P
   const progress = opts.progress ?? silentProgress;
   const { docker } = await connectEngine();
   const base = await buildBase({ packages: ["postgresql"], progress });
-  const entrypoint = readFileSync(new URL("./postgres-entrypoint.sh", import.meta.url), "utf8");
+  const entrypoint = readFileSync(ownFile("src/db-image/postgres-entrypoint.sh"), "utf8");
   const file = dockerfile(base.tag);
   const hash = createHash("sha256").update([RECIPE, base.imageId, file, entrypoint].join("\n")).digest("hex").slice(0, 12);
   const tag = `${POSTGRES_REPO}:${hash}`;

@@ -1,13 +1,12 @@
 import Docker from "dockerode";
 import { existsSync } from "node:fs";
 import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { dirname, join } from "node:path";
 import { FlaskpackError } from "../errors.ts";
+import { ownFile } from "../paths.ts";
 
 export const OWN_SOCKET = "/run/flaskpack/docker.sock";
 const DEFAULT_SOCKET = "/var/run/docker.sock";
-const BOOTSTRAP = join(dirname(dirname(dirname(fileURLToPath(import.meta.url)))), "scripts", "bootstrap.sh");
+const BOOTSTRAP = ownFile("scripts/bootstrap.sh");
 
 export type EngineSource = "DOCKER_HOST" | "default-socket" | "flaskpack";
 

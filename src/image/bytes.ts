@@ -1,3 +1,4 @@
+import { readSync } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 
 /**
@@ -13,11 +14,30 @@ export interface ByteSource {
   readonly position: number;
 }
 
-const CHUNK = 256 * 1024;
+/** A source that can also answer at once (a file in the page cache): parsing it needs no promise per read. */
+export interface SyncByteSource extends ByteSource {
+  readSync(n: number): Buffer;
+  skipSync(n: number): number;
+}
 
-/** Bytes [start, end) of an open file, read through a buffer so small headers cost one read per chunk. */
-export class FileRangeSource implements ByteSource {
-  private buf = Buffer.alloc(0);
+export function isSyncSource(src: ByteSource): src is SyncByteSource {
+  return typeof (src as Partial<SyncByteSource>).readSync === "function";
+}
+
+/**
+ * Small on purpose: a header and the start of the next body usually sit in one chunk, while a skip over a big
+ * body does not drag the skipped bytes through memory.
+ */
+const CHUNK = 8 * 1024;
+
+/**
+ * Bytes [start, end) of an open file. Positioned synchronous reads of page-cached data cost a few microseconds,
+ * against tens for a round trip through the thread pool, and listing a layer is thousands of small reads.
+ * Whatever read() returns is the caller's own copy, so the chunk buffer is reused.
+ */
+export class FileRangeSource implements SyncByteSource {
+  private readonly buf = Buffer.allocUnsafe(CHUNK);
+  private bufLen = 0;
   private bufStart = 0;
   private pos: number;
 
@@ -34,40 +54,45 @@ export class FileRangeSource implements ByteSource {
   }
 
   async read(n: number): Promise<Buffer> {
-    const want = Math.max(0, Math.min(n, this.end - this.pos));
-    const inBuf = this.pos - this.bufStart;
-    if (inBuf >= 0 && inBuf + want <= this.buf.length) {
-      const out = this.buf.subarray(inBuf, inBuf + want);
-      this.pos += want;
-      return out;
-    }
-    if (want > CHUNK) {
-      const out = Buffer.allocUnsafe(want);
-      const got = await readFully(this.fh, out, this.pos);
-      this.pos += got;
-      return out.subarray(0, got);
-    }
-    const size = Math.min(CHUNK, this.end - this.pos);
-    const fresh = Buffer.allocUnsafe(size);
-    const got = await readFully(this.fh, fresh, this.pos);
-    this.buf = fresh.subarray(0, got);
-    this.bufStart = this.pos;
-    const take = Math.min(want, got);
-    this.pos += take;
-    return this.buf.subarray(0, take);
+    return this.readSync(n);
   }
 
   async skip(n: number): Promise<number> {
+    return this.skipSync(n);
+  }
+
+  readSync(n: number): Buffer {
+    const want = Math.max(0, Math.min(n, this.end - this.pos));
+    let inBuf = this.pos - this.bufStart;
+    if (inBuf < 0 || inBuf + want > this.bufLen) {
+      if (want > CHUNK) {
+        const out = Buffer.allocUnsafe(want);
+        const got = readFully(this.fh.fd, out, this.pos);
+        this.pos += got;
+        return got === want ? out : out.subarray(0, got);
+      }
+      this.bufLen = readFully(this.fh.fd, this.buf.subarray(0, Math.min(CHUNK, this.end - this.pos)), this.pos);
+      this.bufStart = this.pos;
+      inBuf = 0;
+    }
+    const take = Math.min(want, this.bufLen - inBuf);
+    const out = Buffer.allocUnsafe(take);
+    this.buf.copy(out, 0, inBuf, inBuf + take);
+    this.pos += take;
+    return out;
+  }
+
+  skipSync(n: number): number {
     const step = Math.max(0, Math.min(n, this.end - this.pos));
     this.pos += step;
     return step;
   }
 }
 
-async function readFully(fh: FileHandle, into: Buffer, at: number): Promise<number> {
+function readFully(fd: number, into: Buffer, at: number): number {
   let got = 0;
   while (got < into.length) {
-    const { bytesRead } = await fh.read(into, got, into.length - got, at + got);
+    const bytesRead = readSync(fd, into, got, into.length - got, at + got);
     if (bytesRead === 0) break;
     got += bytesRead;
   }

@@ -28,9 +28,9 @@ export async function readImageFiles(ref: string, wanted: (path: string) => bool
   const maxBytes = opts.maxBytes ?? 64 * 1024 * 1024;
   return withImage(ref, opts.progress, async (img) => {
     const bodies = new Map<string, Buffer>();
-    const grab = (keys: (layer: number, seq: number, path: string, size: number) => boolean) => async (layer: number, e: { seq: number; path: string; type: string; size: number; whiteout?: string }, tar: { body(max?: number): Promise<Buffer> }) => {
+    const grab = (keys: (layer: number, seq: number, path: string, size: number) => boolean) => (layer: number, e: { seq: number; path: string; type: string; size: number; whiteout?: string }, tar: { body(max?: number): Promise<Buffer> }) => {
       if (e.whiteout || e.type !== "file" || e.size > maxBytes || !keys(layer, e.seq, e.path, e.size)) return;
-      bodies.set(`${layer}:${e.seq}`, await tar.body());
+      return tar.body().then((body) => void bodies.set(`${layer}:${e.seq}`, body));
     };
     const { listings } = await scanLayers(img, { progress: opts.progress, visit: grab((_l, _s, path) => wanted(path)) });
     const merged = mergeLayers(listings);

@@ -6,11 +6,11 @@ import type { Progress } from "../util/progress.ts";
 import { corrupt, openImageSource, type Compression, type ImageSource } from "./archive.ts";
 import { readLayout, type ImageLayout } from "./layout.ts";
 import type { ImageLayer, ImageModel } from "./model.ts";
-import { TarError, normalizeName, tarEntries, type TarEntry } from "./tar.ts";
-import type { ByteSource } from "./bytes.ts";
+import { TarError, normalizeName, tarEntries, tarEntriesSync, type TarEntry } from "./tar.ts";
+import { isSyncSource, type ByteSource } from "./bytes.ts";
 import { mergeLayers, treeFiles, whiteoutOf, type LayerEntry, type LayerListing, type MergedTree } from "./tree.ts";
 
-/** Called for every usable entry of every layer, in order; may read the entry's body. */
+/** Called for every usable entry of every layer, in order; may read the entry's body (then it returns a promise). */
 export type EntryVisitor = (layer: number, entry: LayerEntry, tar: TarEntry) => Promise<void> | void;
 
 export interface OpenedImage {
@@ -58,17 +58,17 @@ export async function scanLayers(img: OpenedImage, opts: { progress?: Progress; 
 export async function listLayer(bytes: ByteSource, i: number, visit?: EntryVisitor): Promise<LayerListing> {
   const listing: LayerListing = { entries: [], tarEntries: 0, anomalies: [] };
   let seq = 0;
-  for await (const tar of tarEntries(bytes)) {
+  const onEntry = (tar: TarEntry): Promise<void> | void => {
     listing.tarEntries++;
     const h = tar.header;
     const n = normalizeName(h.name);
     const at = seq++;
     if (n.unsafe) {
       listing.anomalies.push({ layer: i, path: h.name, why: `unsafe name (${n.unsafe}); entry ignored` });
-      continue;
+      return;
     }
     if (n.absolute) listing.anomalies.push({ layer: i, path: h.name, why: "absolute name; read relative to the image root" });
-    if (n.path === "") continue;
+    if (n.path === "") return;
     const w = whiteoutOf(n.path);
     let linkname: string | undefined;
     if (h.type === "symlink") linkname = h.linkname;
@@ -76,7 +76,7 @@ export async function listLayer(bytes: ByteSource, i: number, visit?: EntryVisit
       const t = normalizeName(h.linkname);
       if (t.unsafe || !t.path) {
         listing.anomalies.push({ layer: i, path: n.path, why: `hard link to ${JSON.stringify(h.linkname)}, outside the image; entry ignored` });
-        continue;
+        return;
       }
       linkname = t.path;
     }
@@ -84,7 +84,19 @@ export async function listLayer(bytes: ByteSource, i: number, visit?: EntryVisit
     if (linkname !== undefined) entry.linkname = linkname;
     if (w.whiteout) entry.whiteout = w.whiteout;
     listing.entries.push(entry);
-    if (visit) await visit(i, entry, tar);
+    if (visit) return visit(i, entry, tar);
+  };
+  // Over a file, entries come without a promise each; a visitor that reads a body is still awaited.
+  if (isSyncSource(bytes)) {
+    for (const tar of tarEntriesSync(bytes)) {
+      const pending = onEntry(tar);
+      if (pending) await pending;
+    }
+  } else {
+    for await (const tar of tarEntries(bytes)) {
+      const pending = onEntry(tar);
+      if (pending) await pending;
+    }
   }
   return listing;
 }

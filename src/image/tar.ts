@@ -3,7 +3,7 @@
  * skipped (a seek over files), so listing a layer reads only its headers. Every malformed input ends in a
  * TarError naming what is wrong and where; nothing here allocates more than a bounded header buffer.
  */
-import type { ByteSource } from "./bytes.ts";
+import type { ByteSource, SyncByteSource } from "./bytes.ts";
 import type { FileType } from "./model.ts";
 
 export class TarError extends Error {
@@ -41,67 +41,120 @@ const BLOCK = 512;
 /** Meta entries (long names, PAX records) are small; a bigger one is hostile. */
 const MAX_META = 1 << 20;
 
-export async function* tarEntries(src: ByteSource): AsyncGenerator<TarEntry> {
-  let pax: Record<string, string> = {};
-  let longName: string | undefined;
-  let longLink: string | undefined;
-  while (true) {
-    const at = src.position;
-    const block = await src.read(BLOCK);
-    if (block.length === 0) return; // tolerated: archives without the end-of-archive blocks
+type Step = { end: true } | { meta: string; size: number; padded: number } | { header: TarHeader };
+
+/** What one header block means, given the long names and PAX records read before it. */
+class HeaderState {
+  private pax: Record<string, string> = {};
+  private longName: string | undefined;
+  private longLink: string | undefined;
+
+  block(block: Buffer, at: number, bodyAt: number): Step {
+    if (block.length === 0) return { end: true }; // tolerated: archives without the end-of-archive blocks
     if (block.length < BLOCK) throw new TarError(`truncated tar header (${block.length} of 512 bytes)`, at);
-    if (isZero(block)) return;
+    if (block[0] === 0 && isZero(block)) return { end: true };
     const h = parseHeader(block, at);
-    let size = h.size;
-    if (pax.size !== undefined) size = parseDecimal(pax.size, "PAX size", at);
-    const padded = size + ((BLOCK - (size % BLOCK)) % BLOCK);
-    const meta = h.typeflag === "L" || h.typeflag === "K" || h.typeflag === "x" || h.typeflag === "g";
-    if (meta) {
+    const pax = this.pax;
+    const size = pax.size !== undefined ? parseDecimal(pax.size, "PAX size", at) : h.size;
+    if (h.typeflag === "L" || h.typeflag === "K" || h.typeflag === "x" || h.typeflag === "g") {
       if (size > MAX_META) throw new TarError(`tar meta entry of ${size} bytes (limit ${MAX_META})`, at);
-      const data = await src.read(padded);
-      if (data.length < padded) throw new TarError("truncated tar meta entry", at);
-      const body = data.subarray(0, size);
-      if (h.typeflag === "L") longName = cString(body);
-      else if (h.typeflag === "K") longLink = cString(body);
-      else if (h.typeflag === "x") pax = { ...pax, ...parsePax(body, at) };
-      continue;
+      return { meta: h.typeflag, size, padded: size + ((BLOCK - (size % BLOCK)) % BLOCK) };
     }
     const header: TarHeader = {
-      ...h,
-      name: pax.path ?? longName ?? h.name,
-      linkname: pax.linkpath ?? longLink ?? h.linkname,
+      name: pax.path ?? this.longName ?? h.name,
+      type: h.type,
+      typeflag: h.typeflag,
+      // As Go's archive/tar (which wrote most layers): header-only types have no body whatever size they declare.
       size: h.type === "file" ? size : 0,
+      mode: h.mode,
       uid: pax.uid !== undefined ? parseDecimal(pax.uid, "PAX uid", at) : h.uid,
       gid: pax.gid !== undefined ? parseDecimal(pax.gid, "PAX gid", at) : h.gid,
-      offset: src.position,
+      linkname: pax.linkpath ?? this.longLink ?? h.linkname,
+      devmajor: h.devmajor,
+      devminor: h.devminor,
+      offset: bodyAt,
     };
-    pax = {};
-    longName = longLink = undefined;
-    // As Go's archive/tar (which wrote most layers): header-only types have no body whatever size they declare.
-    const bodySize = header.size;
-    let consumed = 0;
-    const entry: TarEntry = {
-      header,
-      body: async (max = Infinity) => {
-        const want = Math.min(header.size - consumed, max);
-        const data = await src.read(want);
+    if (this.longName !== undefined || this.longLink !== undefined || pax !== EMPTY) {
+      this.pax = EMPTY;
+      this.longName = this.longLink = undefined;
+    }
+    return { header };
+  }
+
+  meta(step: { meta: string; size: number; padded: number }, data: Buffer, at: number): void {
+    if (data.length < step.padded) throw new TarError("truncated tar meta entry", at);
+    const body = data.subarray(0, step.size);
+    if (step.meta === "L") this.longName = cString(body, 0, body.length);
+    else if (step.meta === "K") this.longLink = cString(body, 0, body.length);
+    else if (step.meta === "x") this.pax = { ...this.pax, ...parsePax(body, at) };
+  }
+}
+
+const EMPTY: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+function entryOf(src: ByteSource, header: TarHeader, at: number): { entry: TarEntry; rest: () => number } {
+  let consumed = 0;
+  const entry: TarEntry = {
+    header,
+    body: async (max = Infinity) => {
+      const want = Math.min(header.size - consumed, max);
+      const data = await src.read(want);
+      consumed += data.length;
+      if (data.length < want) throw new TarError(`truncated body of ${header.name} (declares ${header.size} bytes)`, at);
+      return data;
+    },
+    pipe: async (sink) => {
+      while (consumed < header.size) {
+        const data = await src.read(Math.min(header.size - consumed, 1 << 20));
+        if (data.length === 0) throw new TarError(`truncated body of ${header.name} (declares ${header.size} bytes)`, at);
         consumed += data.length;
-        if (data.length < want) throw new TarError(`truncated body of ${header.name} (declares ${header.size} bytes)`, at);
-        return data;
-      },
-      pipe: async (sink) => {
-        while (consumed < header.size) {
-          const data = await src.read(Math.min(header.size - consumed, 1 << 20));
-          if (data.length === 0) throw new TarError(`truncated body of ${header.name} (declares ${header.size} bytes)`, at);
-          consumed += data.length;
-          await sink(data);
-        }
-      },
-    };
+        await sink(data);
+      }
+    },
+  };
+  return { entry, rest: () => header.size + ((BLOCK - (header.size % BLOCK)) % BLOCK) - consumed };
+}
+
+function skipped(header: TarHeader, want: number, got: number, at: number): void {
+  if (got < want) throw new TarError(`truncated body of ${header.name} (declares ${header.size} bytes, archive ends first)`, at);
+}
+
+/** The entries of a tar, in order; a body not read by the consumer is skipped when it asks for the next one. */
+export async function* tarEntries(src: ByteSource): AsyncGenerator<TarEntry> {
+  const state = new HeaderState();
+  while (true) {
+    const at = src.position;
+    const step = state.block(await src.read(BLOCK), at, at + BLOCK);
+    if ("end" in step) return;
+    if ("meta" in step) {
+      state.meta(step, await src.read(step.padded), at);
+      continue;
+    }
+    const { entry, rest } = entryOf(src, step.header, at);
     yield entry;
-    const rest = bodySize + ((BLOCK - (bodySize % BLOCK)) % BLOCK) - consumed;
-    const skipped = await src.skip(rest);
-    if (skipped < rest) throw new TarError(`truncated body of ${header.name} (declares ${bodySize} bytes, archive ends first)`, at);
+    const want = rest();
+    skipped(step.header, want, await src.skip(want), at);
+  }
+}
+
+/**
+ * The same over a source that reads synchronously (a file): no promise per entry, which is most of the cost of
+ * listing a layer of thousands of small files. Bodies are still read through the entry's async body()/pipe().
+ */
+export function* tarEntriesSync(src: SyncByteSource): Generator<TarEntry> {
+  const state = new HeaderState();
+  while (true) {
+    const at = src.position;
+    const step = state.block(src.readSync(BLOCK), at, at + BLOCK);
+    if ("end" in step) return;
+    if ("meta" in step) {
+      state.meta(step, src.readSync(step.padded), at);
+      continue;
+    }
+    const { entry, rest } = entryOf(src, step.header, at);
+    yield entry;
+    const want = rest();
+    skipped(step.header, want, src.skipSync(want), at);
   }
 }
 
@@ -117,19 +170,25 @@ const TYPES: Record<string, FileType> = {
 export function parseHeader(b: Buffer, at = 0): Omit<TarHeader, "offset"> {
   const stored = parseOctal(b, 148, 8, "checksum", at);
   let sum = 0;
-  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 32 : b[i];
+  for (let i = 0; i < BLOCK; i++) sum += b[i];
+  let chk = 0;
+  let chkSigned = 0;
+  for (let i = 148; i < 156; i++) {
+    chk += b[i];
+    chkSigned += (b[i] << 24) >> 24;
+  }
+  sum += 8 * 32 - chk;
   if (stored !== sum) {
     let signed = 0;
-    for (let i = 0; i < BLOCK; i++) signed += i >= 148 && i < 156 ? 32 : (b[i] << 24) >> 24;
+    for (let i = 0; i < BLOCK; i++) signed += (b[i] << 24) >> 24;
+    signed += 8 * 32 - chkSigned;
     if (stored !== signed) throw new TarError(`bad tar header checksum (stored ${stored}, computed ${sum}): not a tar, or corrupt`, at);
   }
   const typeflag = String.fromCharCode(b[156]);
-  const magic = b.toString("latin1", 257, 263);
-  let name = cString(b.subarray(0, 100));
-  if (magic === "ustar\0") {
-    const prefix = cString(b.subarray(345, 500));
-    if (prefix) name = `${prefix}/${name}`;
-  }
+  // "ustar\0" (POSIX) or "ustar " (GNU): both have the device numbers; only POSIX has the name prefix.
+  const ustar = b[257] === 0x75 && b[258] === 0x73 && b[259] === 0x74 && b[260] === 0x61 && b[261] === 0x72;
+  let name = cString(b, 0, 100);
+  if (ustar && b[262] === 0 && b[345] !== 0) name = `${cString(b, 345, 500)}/${name}`;
   // POSIX: an unknown type is read as a regular file.
   const type: FileType = TYPES[typeflag] ?? "file";
   return {
@@ -140,15 +199,16 @@ export function parseHeader(b: Buffer, at = 0): Omit<TarHeader, "offset"> {
     mode: parseNumber(b, 100, 8, "mode", at) & 0o7777,
     uid: parseNumber(b, 108, 8, "uid", at),
     gid: parseNumber(b, 116, 8, "gid", at),
-    linkname: cString(b.subarray(157, 257)),
-    devmajor: magic.startsWith("ustar") ? parseNumber(b, 329, 8, "devmajor", at) : 0,
-    devminor: magic.startsWith("ustar") ? parseNumber(b, 337, 8, "devminor", at) : 0,
+    linkname: b[157] === 0 ? "" : cString(b, 157, 257),
+    devmajor: ustar ? parseNumber(b, 329, 8, "devmajor", at) : 0,
+    devminor: ustar ? parseNumber(b, 337, 8, "devminor", at) : 0,
   };
 }
 
-function cString(b: Buffer): string {
-  const end = b.indexOf(0);
-  return b.toString("utf8", 0, end < 0 ? b.length : end);
+/** The NUL-terminated string in b[start, end). */
+function cString(b: Buffer, start: number, end: number): string {
+  const nul = b.indexOf(0, start);
+  return b.toString("utf8", start, nul < 0 || nul > end ? end : nul);
 }
 
 /** Octal, or GNU base-256 when the high bit is set; anything beyond 2^53 is refused rather than rounded. */
@@ -166,10 +226,17 @@ function parseNumber(b: Buffer, off: number, len: number, what: string, at: numb
 }
 
 function parseOctal(b: Buffer, off: number, len: number, what: string, at: number): number {
-  const s = b.toString("latin1", off, off + len).replace(/[\0 ]+$/, "").replace(/^[\0 ]+/, "");
-  if (s === "") return 0;
-  if (!/^[0-7]+$/.test(s)) throw new TarError(`bad ${what} field in tar header (${JSON.stringify(s)})`, at);
-  const v = parseInt(s, 8);
+  let i = off;
+  const end = off + len;
+  while (i < end && (b[i] === 0x20 || b[i] === 0)) i++;
+  let last = end;
+  while (last > i && (b[last - 1] === 0x20 || b[last - 1] === 0)) last--;
+  let v = 0;
+  for (let j = i; j < last; j++) {
+    const d = b[j] - 0x30;
+    if (d < 0 || d > 7) throw new TarError(`bad ${what} field in tar header (${JSON.stringify(b.toString("latin1", i, last))})`, at);
+    v = v * 8 + d;
+  }
   if (v > Number.MAX_SAFE_INTEGER) throw new TarError(`${what} in tar header is too large`, at);
   return v;
 }
@@ -204,6 +271,9 @@ function parsePax(body: Buffer, at: number): Record<string, string> {
  * ".." (or is empty) is returned with `unsafe` set, and is never used as a path.
  */
 export function normalizeName(raw: string): { path: string; unsafe?: string; absolute?: boolean } {
+  // Most names are already clean ("usr/lib/x" or "./usr/lib/x"): checked without splitting.
+  const clean = raw.startsWith("./") ? raw.slice(2) : raw;
+  if (clean !== "" && !clean.startsWith("/") && !clean.endsWith("/") && !/\/\/|(^|\/)\.\.?(\/|$)|\0/.test(clean)) return { path: clean };
   const parts: string[] = [];
   for (const p of raw.split("/")) {
     if (p === "" || p === ".") continue;

@@ -11,7 +11,6 @@ import { loadConfig, DEFAULT_CONFIG } from "./config.ts";
 import { readBuildContext } from "./context.ts";
 import { parseDockerfile } from "./dockerfile.ts";
 import { applyEdits, unifiedDiff } from "./fix.ts";
-import { RULES } from "./rules/index.ts";
 import { editsOf, runRules } from "./run.ts";
 import type { Edit, LintConfig, LintFinding, LintReport, Severity } from "./types.ts";
 
@@ -78,10 +77,9 @@ function relTo(dir: string, path: string): string {
 
 async function analyzeFor(dir: string, notes: string[]): Promise<AppModel | undefined> {
   // analyze is another module's entry point; imported lazily so lint of a plain Dockerfile never pays for tree-sitter.
-  const spec = "../analyze/index.ts";
   try {
-    const mod = (await import(spec)) as { analyze: (d: string) => Promise<AppModel> };
-    return await mod.analyze(dir);
+    const { analyze } = await import("../analyze/index.ts");
+    return await analyze(dir);
   } catch (e) {
     if (isFlaskpackError(e) && e.code === "NO_FLASK_APP") notes.push("no Flask app found: Flask-aware rules (FP-FL-*) that need the app were skipped");
     else notes.push(`analyze failed (${(e as Error).message.split("\n")[0]}): Flask-aware rules that need the app were skipped`);

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import type { ShipReport, VulnFinding } from "./model.ts";
 import { routeTally } from "./model.ts";
 import { change, comparisonRows, formatBytes, formatMetric, type ComparisonRow } from "./summary.ts";
+import { ownFile } from "../paths.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -31,8 +32,8 @@ function chartOrNote(id: string, available: boolean, title: string, height = 300
  */
 export function renderHtml(report: ShipReport): string {
   const echarts = readFileSync(require.resolve("echarts/dist/echarts.min.js"), "utf8");
-  const page = readFileSync(new URL("./assets/page.js", import.meta.url), "utf8");
-  const css = readFileSync(new URL("./assets/page.css", import.meta.url), "utf8");
+  const page = readFileSync(ownFile("src/report/assets/page.js"), "utf8");
+  const css = readFileSync(ownFile("src/report/assets/page.css"), "utf8");
   const rows = comparisonRows(report);
   const byKey = new Map(rows.map((r) => [r.key, r]));
   const tally = routeTally(report.routes);

@@ -1,14 +1,13 @@
-import { readFileSync } from "node:fs";
 import { withImage, modelOf } from "../image/read.ts";
 import { silentProgress, type Progress } from "../util/progress.ts";
 import { catalogImage, wantedByCatalogers } from "./catalog.ts";
 import type { ImageEntry, Sbom } from "./model.ts";
+import { VERSION } from "../paths.ts";
 
 export type { Sbom, Component, Ecosystem, Cataloger } from "./model.ts";
 export { toCycloneDx, toSpdx } from "./formats.ts";
 export { catalogImage, CATALOGERS } from "./catalog.ts";
 
-const VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 /** Biggest metadata file read into memory (dpkg status of a large image is a few MB). */
 const MAX_METADATA = 64 << 20;
@@ -25,9 +24,9 @@ export async function sbom(ref: string, opts: { progress?: Progress; /** List ea
     const bodies = new Map<string, Buffer>();
     const { model, fsIndex } = await modelOf(img, {
       progress,
-      visit: async (layer, entry, tar) => {
+      visit: (layer, entry, tar) => {
         if (entry.whiteout || entry.type !== "file" || !wantedByCatalogers(entry.path)) return;
-        bodies.set(`${layer}\u0000${entry.path}`, await tar.body(MAX_METADATA));
+        return tar.body(MAX_METADATA).then((body) => void bodies.set(`${layer}\u0000${entry.path}`, body));
       },
     });
     const fsOf = new Map<number, number>();

@@ -3,8 +3,6 @@
  * and reads their results through the small normalizers below, so a module that is absent makes its stage
  * "not available" instead of breaking ship. The normalizers are pure.
  */
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { AppModel } from "../analyze/model.ts";
 import type { Progress } from "../util/progress.ts";
 import type { GeneratedFile, LayerFacts, LintItem, RouteCheck, Severity, VulnFinding } from "../report/model.ts";
@@ -90,23 +88,21 @@ interface Modules {
   scan: ScanModule;
 }
 
-const PATHS: Record<keyof Modules, string> = {
-  analyze: "../analyze/index.ts",
-  lint: "../lint/index.ts",
-  generate: "../generate/index.ts",
-  build: "../engine/build.ts",
-  run: "../engine/run.ts",
-  slim: "../slim/index.ts",
-  image: "../image/index.ts",
-  sbom: "../sbom/index.ts",
-  scan: "../scan/index.ts",
+const LOADERS: { [K in keyof Modules]: () => Promise<unknown> } = {
+  analyze: () => import("../analyze/index.ts"),
+  lint: () => import("../lint/index.ts"),
+  generate: () => import("../generate/index.ts"),
+  build: () => import("../engine/build.ts"),
+  run: () => import("../engine/run.ts"),
+  slim: () => import("../slim/index.ts"),
+  image: () => import("../image/index.ts"),
+  sbom: () => import("../sbom/index.ts"),
+  scan: () => import("../scan/index.ts"),
 };
 
-/** The module, or undefined when this installation does not have it. */
+/** The module, loaded on first use (ship's stages only pay for what they run). */
 export async function loadModule<K extends keyof Modules>(name: K): Promise<Modules[K] | undefined> {
-  const url = new URL(PATHS[name], import.meta.url);
-  if (!existsSync(fileURLToPath(url))) return undefined;
-  return (await import(url.href)) as Modules[K];
+  return (await LOADERS[name]()) as Modules[K];
 }
 
 const LINT_SEVERITIES = new Set(["error", "warning", "info"]);

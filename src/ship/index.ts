@@ -24,6 +24,7 @@ import {
 } from "./contracts.ts";
 import { stageView, type ViewMode } from "./view.ts";
 import { checkOutcome } from "./check.ts";
+import { VERSION } from "../paths.ts";
 
 export type { Stage } from "../report/model.ts";
 export { STAGES } from "../report/model.ts";
@@ -132,7 +133,6 @@ function needed(name: Stage, opts: ShipOptions): boolean {
   return name === "build" ? !opts.image : name === "analyze" || name === "slim";
 }
 
-const VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 function hash(...parts: unknown[]): string {
   return createHash("sha256").update(JSON.stringify(parts)).digest("hex").slice(0, 16);

@@ -366,17 +366,9 @@ async function resolveImage(imageOrDir: string, opts: SlimOptions, progress: Pro
   opts.normalize = [...(config.normalize ?? []), ...(opts.normalize ?? [])];
   opts.probeCmd ??= config.probeCmd;
   opts.env = { ...(config.env ?? {}), ...(opts.env ?? {}) };
-  const buildPath = new URL("../engine/build.ts", import.meta.url);
-  if (!existsSync(buildPath)) {
-    throw new FlaskpackError("NOT_IMPLEMENTED", `slim of a project directory needs flaskpack build, which this checkout does not have yet.`, "build the image first and run `flaskpack slim <image>`");
-  }
   progress.step(`building ${imageOrDir}`);
-  const mod = (await import(buildPath.href)) as { build: (dir: string, o: Record<string, unknown>) => Promise<{ image: string; app?: AppModel }> };
-  const built = await mod.build(imageOrDir, { progress });
-  if (!opts.app && built.app) opts.app = built.app;
-  if (!opts.app) {
-    const analyzePath = new URL("../analyze/index.ts", import.meta.url);
-    if (existsSync(analyzePath)) opts.app = await ((await import(analyzePath.href)) as { analyze: (d: string) => Promise<AppModel> }).analyze(imageOrDir);
-  }
+  const { build } = await import("../engine/build.ts");
+  const built = await build(imageOrDir, { progress });
+  opts.app ??= built.plan?.app ?? (await (await import("../analyze/index.ts")).analyze(imageOrDir));
   return built.image;
 }

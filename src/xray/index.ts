@@ -4,7 +4,8 @@
  */
 import type { Progress } from "../util/progress.ts";
 import { withImage, modelOf } from "../image/read.ts";
-import { lookup } from "../image/tree.ts";
+import { lookup, type LayerEntry } from "../image/tree.ts";
+import type { TarEntry } from "../image/tar.ts";
 import { readImage, diffImages } from "../image/index.ts";
 import type { ImageConfig, ImageDiff, ImageIdentity, ImageLayer, ImageModel } from "../image/model.ts";
 import { findSecrets, worthScanning } from "./secrets.ts";
@@ -47,16 +48,19 @@ export async function xray(ref: string, opts: XrayOptions = {}): Promise<XrayRep
     let scannedFiles = 0;
     const { model, merged, fsIndex } = await modelOf(img, {
       progress: opts.progress,
-      visit: async (layer, entry, tar) => {
+      visit: (layer, entry, tar) => {
         if (entry.whiteout || entry.type !== "file" || !worthScanning(entry.path, entry.size)) return;
         scannedFiles++;
-        // Binary files (a NUL in the first 8 kB) hold no text secrets: their bodies are skipped, not read.
-        const head = await tar.body(8192);
-        if (head.includes(0)) return;
-        const content = entry.size > head.length ? Buffer.concat([head, await tar.body()]) : head;
-        for (const hit of findSecrets(content)) raw.push({ ...hit, path: entry.path, fsLayer: layer, seq: entry.seq });
+        return scan(layer, entry, tar);
       },
     });
+    async function scan(layer: number, entry: LayerEntry, tar: TarEntry): Promise<void> {
+      // Binary files (a NUL in the first 8 kB) hold no text secrets: their bodies are skipped, not read.
+      const head = await tar.body(8192);
+      if (head.includes(0)) return;
+      const content = entry.size > head.length ? Buffer.concat([head, await tar.body()]) : head;
+      for (const hit of findSecrets(content)) raw.push({ ...hit, path: entry.path, fsLayer: layer, seq: entry.seq });
+    }
     const contentHits: ContentHit[] = raw.map(({ fsLayer, seq, ...h }) => {
       const f = lookup(merged.root, h.path)?.file;
       return { ...h, layer: fsIndex(fsLayer), visible: !!f && f.layer === fsLayer && f.seq === seq };
