@@ -28,7 +28,7 @@ export function isSyncSource(src: ByteSource): src is SyncByteSource {
  * Small on purpose: a header and the start of the next body usually sit in one chunk, while a skip over a big
  * body does not drag the skipped bytes through memory.
  */
-const CHUNK = 8 * 1024;
+const CHUNK = 8 * 1024 + 512;
 
 /**
  * Bytes [start, end) of an open file. Positioned synchronous reads of page-cached data cost a few microseconds,
