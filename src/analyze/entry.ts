@@ -76,11 +76,14 @@ export function rankEntries(ev: Evidence): EntryCandidate[] {
       const known = factoryCallArgs.get(`${f.module}:${fac.name}`);
       const needsArgs = fac.requiredParams.length > 0;
       const args = needsArgs ? (known ?? "") : "";
+      // gunicorn evaluates "module:factory(args)" with ast.literal_eval: `create_app(os.getenv("X"))` cannot be
+      // passed, so the module that makes that call (its `app = create_app(...)`) is the target to use.
+      const unusable = needsArgs && known !== undefined && !literalArgs(known);
       add({
         module: f.module, object: fac.name, kind: "factory", factoryArgs: args,
-        reason: needsArgs && known === undefined ? `factory function (needs arguments: ${fac.requiredParams.join(", ")})` : "factory function",
+        reason: needsArgs && known === undefined ? `factory function (needs arguments: ${fac.requiredParams.join(", ")})` : unusable ? "factory function (called with arguments gunicorn cannot pass)" : "factory function",
         source: src(f, fac.line),
-        score: 55 + placeScore(f) + (["create_app", "make_app"].includes(fac.name) ? 5 : 0) - (needsArgs && known === undefined ? 30 : 0),
+        score: 55 + placeScore(f) + (["create_app", "make_app"].includes(fac.name) ? 5 : 0) - (needsArgs && known === undefined ? 30 : 0) - (unusable ? 30 : 0),
         chdir: chdirOf(f.module),
       });
     }
@@ -105,6 +108,26 @@ export function rankEntries(ev: Evidence): EntryCandidate[] {
     .map((c) => (c.chdir === undefined ? (delete c.chdir, c) : c))
     .map((c) => (c.kind === "object" ? (delete c.factoryArgs, c) : c))
     .sort((a, b) => b.score - a.score || a.target.localeCompare(b.target));
+}
+
+/**
+ * Whether call arguments are what gunicorn (and `flask --app`) accept in "module:factory(args)": Python literals,
+ * positional or by keyword (`"prod"`, `config="x", debug=False`), not expressions like `os.getenv("X")`.
+ */
+export function literalArgs(text: string): boolean {
+  const noStrings = text.replace(/(?<![\w])[rRuUbB]?("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')/g, "0");
+  if (/["'`]/.test(noStrings)) return false; // f-strings, unterminated quotes
+  if (!/^[\s\w=,.+\-()[\]{}:]*$/.test(noStrings)) return false;
+  for (const m of noStrings.matchAll(/[A-Za-z_]\w*/g)) {
+    if (["True", "False", "None"].includes(m[0])) continue;
+    if (/^[\d_]/.test(m[0])) continue;
+    const after = noStrings.slice(m.index! + m[0].length);
+    const before = noStrings.slice(0, m.index);
+    if (/^\s*=(?!=)/.test(after) && /(^|[(,])\s*$/.test(before)) continue; // a keyword argument's name
+    if (/\d$/.test(before)) continue; // part of a number (1e5, 0x1f)
+    return false;
+  }
+  return true;
 }
 
 /** FLASK_APP as the flask CLI reads it: "module", "module:name", "module:factory(args)", "path/file.py[:name]". */

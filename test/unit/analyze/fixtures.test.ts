@@ -222,3 +222,12 @@ test("no Flask app: NO_FLASK_APP (exit 2) listing the files looked at", async ()
   });
   await assert.rejects(analyze(join(FIX, "does-not-exist")), { code: "NOT_FOUND" });
 });
+
+test("a factory called with os.getenv(...) (flasky style): the module that calls it is the entry, as gunicorn cannot pass the expression", async () => {
+  const m = await run("factory-env-config");
+  assert.equal(m.entry?.target, "flasky:app");
+  const factory = m.alternatives.find((a) => a.kind === "factory");
+  assert.match(factory?.reason ?? "", /arguments gunicorn cannot pass/);
+  assert.deepEqual(new Set(rules(m)), new Set(["GET /static/<path:filename> static", "GET /user/<username> main.user", "GET,POST / main.index"]));
+  assert.ok(m.env.some((e) => e.name === "FLASK_CONFIG"));
+});
