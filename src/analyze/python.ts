@@ -37,6 +37,11 @@ export interface BlueprintDef extends FlaskCtorArgs {
   /** First argument: the blueprint's name (endpoint prefix). */
   name?: string;
   urlPrefix?: string;
+  /**
+   * An extension's routing object rather than a Flask Blueprint: a Flask-RESTful/RESTX/smorest `Api` or a RESTX
+   * `Namespace`. It mounts like a blueprint (prefix, parent) but adds no name to endpoints.
+   */
+  api?: "api" | "namespace";
   line: number;
 }
 
@@ -124,6 +129,8 @@ export interface FileFacts {
   blueprints: BlueprintDef[];
   routes: RouteDecl[];
   registrations: Registration[];
+  /** `x.init_app(app)` calls: an extension's Api created without its app (resolved later: only Api objects count). */
+  apiInits: { scope: string; api: string; parent: string; line: number }[];
   factories: FactoryDef[];
   moduleCalls: ModuleCall[];
   /** Module-level names bound by a plain `x = ...` or def/class (for wsgi aliases). */
@@ -148,7 +155,7 @@ const ROUTE_METHODS: Record<string, string[] | undefined> = {
   patch: ["PATCH"],
 };
 const HTTP_METHODS = ["get", "post", "put", "delete", "patch", "head", "options"];
-const INTERESTING_CALL = /(^|\.)(get|getenv|register_blueprint|add_url_rule|run|from_envvar|from_prefixed_env|from_mapping|update|dict|connect)$/;
+const INTERESTING_CALL = /(^|\.)(get|getenv|register_blueprint|add_url_rule|add_resource|add_namespace|init_app|run|from_envvar|from_prefixed_env|from_mapping|update|dict|connect)$/;
 const URLISH = /(postgres|mysql|mariadb|redis|mongodb|sqlite)[\w+]*:\/\//i;
 
 /** The callee of a call as written when it is a plain dotted name ("os.environ.get"), else "". */
@@ -167,7 +174,7 @@ interface Ctx {
 
 export async function pythonFacts(text: string, file: string, module: string, isPackage: boolean): Promise<FileFacts> {
   const facts: FileFacts = {
-    file, module, imports: [], importRoots: new Map(), apps: [], blueprints: [], routes: [], registrations: [],
+    file, module, imports: [], importRoots: new Map(), apps: [], blueprints: [], routes: [], registrations: [], apiInits: [],
     factories: [], moduleCalls: [], moduleAliases: new Map(), runs: [], env: [], prefixedEnv: [], classes: [],
     urls: [], writable: [], secrets: [], debug: [],
   };
@@ -175,8 +182,11 @@ export async function pythonFacts(text: string, file: string, module: string, is
   try {
     const moduleAssigns = new Map<string, Node>();
     const runNodes: { call: Node; ctx: Ctx; target: string }[] = [];
-    const flaskNames = new Set(["Flask", "flask.Flask"]);
-    const bpNames = new Set(["Blueprint", "flask.Blueprint"]);
+    const flaskNames = new Set(["Flask", "flask.Flask", "apiflask.APIFlask"]);
+    const bpNames = new Set(["Blueprint", "flask.Blueprint", "flask_smorest.Blueprint", "apiflask.APIBlueprint"]);
+    // REST extensions: Api(app or bp, prefix=...) and RESTX namespaces route like blueprints.
+    const apiNames = new Set(["flask_restful.Api", "flask_restx.Api", "flask_restplus.Api", "flask_smorest.Api"]);
+    const nsNames = new Set(["flask_restx.Namespace", "flask_restplus.Namespace"]);
 
     const resolveRelative = (prefixDots: number, rest: string | undefined): string => {
       const parts = module.split(".");
@@ -272,6 +282,18 @@ export async function pythonFacts(text: string, file: string, module: string, is
             urlPrefix: stringValue(prefixNode),
             ...flaskArgs(right),
           });
+        } else if (apiNames.has(fn)) {
+          const { positional, keywords } = callArgs(right);
+          facts.blueprints.push({ scope: ctx.scope, var: v, line: lineOf(node), api: "api", urlPrefix: stringValue(keywords.get("prefix")) });
+          const parent = dottedName(positional[0] ?? keywords.get("app"));
+          if (parent) facts.registrations.push({ scope: ctx.scope, parent, child: v, line: lineOf(node) });
+        } else if (nsNames.has(fn) || (fn.endsWith(".namespace") && right.childForFieldName("arguments")?.namedChildren[0]?.type === "string")) {
+          // Namespace("todos", path="/t"), or api.namespace("todos"): mounted at path, by default "/<name>".
+          const { positional, keywords } = callArgs(right);
+          const name = stringValue(positional[0] ?? keywords.get("name"));
+          const path = keywords.get("path");
+          facts.blueprints.push({ scope: ctx.scope, var: v, line: lineOf(node), api: "namespace", urlPrefix: path ? stringValue(path) : name !== undefined ? `/${name}` : undefined });
+          if (!nsNames.has(fn)) facts.registrations.push({ scope: ctx.scope, parent: fn.slice(0, fn.lastIndexOf(".")), child: v, line: lineOf(node) });
         } else if (!ctx.scope) {
           const argsNode = right.childForFieldName("arguments");
           facts.moduleCalls.push({ var: v, callee: fn, argsText: argsNode ? argsNode.text.slice(1, -1).trim() : "", line: lineOf(node) });
@@ -316,6 +338,24 @@ export async function pythonFacts(text: string, file: string, module: string, is
           scope: ctx.scope, target: obj, rule: stringValue(ruleNode), ruleText: ruleNode.text,
           methods: stringList(keywords.get("methods")), endpoint, func, viewClass, line: lineOf(node),
         });
+      } else if (last === "add_resource" && obj) {
+        // Flask-RESTful / RESTX: api.add_resource(Resource, "/a", "/b", endpoint="x")
+        const { positional, keywords } = callArgs(node);
+        const viewClass = dottedName(positional[0] ?? keywords.get("resource"));
+        for (const ruleNode of positional.slice(1))
+          facts.routes.push({
+            scope: ctx.scope, target: obj, rule: stringValue(ruleNode), ruleText: ruleNode.text,
+            endpoint: stringValue(keywords.get("endpoint")) ?? viewClass?.split(".").pop()?.toLowerCase(), viewClass, line: lineOf(node),
+          });
+      } else if (last === "add_namespace" && obj) {
+        const { positional, keywords } = callArgs(node);
+        const child = dottedName(positional[0] ?? keywords.get("ns"));
+        const p = positional[1] ?? keywords.get("path");
+        if (child) facts.registrations.push({ scope: ctx.scope, parent: obj, child, line: lineOf(node), urlPrefix: p === undefined ? undefined : (stringValue(p) ?? null) });
+      } else if (last === "init_app" && obj && !obj.includes(".")) {
+        const { positional, keywords } = callArgs(node);
+        const parent = dottedName(positional[0] ?? keywords.get("app"));
+        if (parent) facts.apiInits.push({ scope: ctx.scope, api: obj, parent, line: lineOf(node) });
       } else if (last === "run" && obj && !obj.includes(".")) runNodes.push({ call: node, ctx, target: obj });
       else if (last === "from_envvar" && obj.endsWith("config")) {
         const { positional, keywords } = callArgs(node);
@@ -380,8 +420,10 @@ export async function pythonFacts(text: string, file: string, module: string, is
         const name = nameNode?.text;
         if (!name) continue;
         facts.imports.push({ scope: ctx.scope, local: alias ?? name, module: mod, name, line: lineOf(node) });
-        if (name === "Flask" && mod === "flask") flaskNames.add(alias ?? name);
-        if (name === "Blueprint" && mod === "flask") bpNames.add(alias ?? name);
+        if (flaskNames.has(`${mod}.${name}`)) flaskNames.add(alias ?? name);
+        if (bpNames.has(`${mod}.${name}`)) bpNames.add(alias ?? name);
+        if (apiNames.has(`${mod}.${name}`)) apiNames.add(alias ?? name);
+        if (nsNames.has(`${mod}.${name}`)) nsNames.add(alias ?? name);
       }
     };
 
@@ -393,6 +435,8 @@ export async function pythonFacts(text: string, file: string, module: string, is
     const onDecorated = (node: Node, ctx: Ctx): void => {
       const def = node.childForFieldName("definition");
       const func = def?.type === "function_definition" ? def.childForFieldName("name")?.text : undefined;
+      // @ns.route("/x") / @blp.route("/") on a Resource or MethodView class: methods come from the class.
+      const viewClass = def?.type === "class_definition" ? def.childForFieldName("name")?.text : undefined;
       for (const d of node.namedChildren) {
         if (d?.type !== "decorator") continue;
         const call = d.namedChildren.find((c) => c?.type === "call");
@@ -407,7 +451,7 @@ export async function pythonFacts(text: string, file: string, module: string, is
         facts.routes.push({
           scope: ctx.scope, target: fn.slice(0, fn.lastIndexOf(".")), rule: stringValue(ruleNode), ruleText: ruleNode.text,
           methods: ROUTE_METHODS[last] ?? stringList(keywords.get("methods")),
-          endpoint: stringValue(keywords.get("endpoint")), func, line: lineOf(call),
+          endpoint: stringValue(keywords.get("endpoint")), func, viewClass, line: lineOf(call),
         });
       }
     };

@@ -173,6 +173,13 @@ export function buildUrlMap(all: FileFacts[], r: Resolver, app: Def | undefined)
       }
       edges.push({ parent: defKey(parent), child, prefix: reg.urlPrefix, name: reg.name });
     }
+  for (const f of all)
+    for (const init of f.apiInits) {
+      const api = r.resolve(f, init.scope, init.api);
+      const parent = r.resolve(f, init.scope, init.parent);
+      if (api?.kind !== "blueprint" || !api.def.api || !parent || (parent.kind !== "app" && parent.kind !== "blueprint")) continue;
+      edges.push({ parent: defKey(parent), child: api });
+    }
 
   const mounts = new Map<string, Mount[]>();
   const mountsOf = (key: string, seen: Set<string>): Mount[] => {
@@ -185,7 +192,8 @@ export function buildUrlMap(all: FileFacts[], r: Resolver, app: Def | undefined)
       if (defKey(e.child) !== key) continue;
       const own = e.prefix !== undefined ? e.prefix : e.child.def.urlPrefix;
       const bpName = e.name ?? e.child.def.name ?? e.child.def.var;
-      for (const m of mountsOf(e.parent, seen)) out.push({ prefix: joinPrefix(m.prefix, own), name: m.name ? `${m.name}.${bpName}` : bpName });
+      // An extension's Api or Namespace adds its prefix but no name to endpoints.
+      for (const m of mountsOf(e.parent, seen)) out.push({ prefix: joinPrefix(m.prefix, own), name: e.child.def.api ? m.name : m.name ? `${m.name}.${bpName}` : bpName });
     }
     mounts.set(key, out);
     return out;

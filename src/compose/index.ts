@@ -295,10 +295,12 @@ async function failure(ctx: Context, states: ServiceState[], composeLines: strin
     states.find((s) => s.state === "restarting" || (s.state === "exited" && !s.completed)) ??
     states.find((s) => s.health === "unhealthy") ??
     states.find((s) => s.health === "starting");
-  const logLines = culprit ? (await logs(ctx.file, { project: ctx.project, service: culprit.service, tail: 30 }).catch(() => [])).map((l) => l.text) : [];
+  // Enough lines to reach the app's own traceback: gunicorn prints its arbiter's after it when a worker fails to boot.
+  const logLines = culprit ? (await logs(ctx.file, { project: ctx.project, service: culprit.service, tail: 300 }).catch(() => [])).map((l) => l.text) : [];
   const healthLog = culprit ? await ctx.docker.getContainer(culprit.container).inspect().then((i) => i.State.Health?.Log ?? [], () => []) : [];
   const diagnosis = composeDiagnosis(composeLines) ?? (await diagnoseService(logLines, culprit, healthLog));
-  const shown = [...composeLines, ...logLines.slice(-12)].map((l) => `  ${l}`).join("\n");
+  const { tail } = await import("../engine/diagnose.ts");
+  const shown = [...composeLines, ...tail(logLines, 12)].map((l) => `  ${l}`).join("\n");
   return new FlaskpackError(
     "RUN_FAILED",
     `${headline}${diagnosis?.cause ? `: ${diagnosis.cause}` : ""}${shown ? `\n${shown}` : ""}`,

@@ -57,20 +57,46 @@ function lastMatch(lines: string[], re: RegExp): RegExpMatchArray | undefined {
   return undefined;
 }
 
+const EXCEPTION_LINE = /^((?:[A-Za-z_][\w.]*\.)?([A-Z]\w*(?:Error|Exception|Exit|Interrupt)|KeyError|StopIteration)): ?(.*)$/;
+/** gunicorn's own way of stopping after a worker failed to boot: its traceback hides the app's, printed before. */
+const GUNICORN_HALT = /^gunicorn\.errors\.HaltServer\b|^HaltServer\b/;
+
 /** The final "Error: message" line of the last Python traceback, and where it was raised in the app's code. */
 function pythonError(lines: string[]): { line: string; type: string; message: string; where?: string } | undefined {
   const tb = lines.map((l) => l.trim());
-  let start = -1;
-  for (let i = tb.length - 1; i >= 0; i--) if (/^Traceback \(most recent call last\)/.test(tb[i])) { start = i; break; }
-  const scope = start >= 0 ? tb.slice(start) : tb;
-  const m = lastMatch(scope, /^((?:[A-Za-z_][\w.]*\.)?([A-Z]\w*(?:Error|Exception|Exit|Interrupt)|KeyError|StopIteration)): ?(.*)$/);
+  let end = tb.length;
+  let scope: string[] = tb;
+  let m: RegExpMatchArray | undefined;
+  for (;;) {
+    let start = -1;
+    for (let i = end - 1; i >= 0; i--) if (/^Traceback \(most recent call last\)/.test(tb[i])) { start = i; break; }
+    scope = start >= 0 ? tb.slice(start, end) : tb.slice(0, end);
+    m = lastMatch(scope, EXCEPTION_LINE);
+    if (start > 0 && (!m || GUNICORN_HALT.test(m[0]))) {
+      end = start; // look at the traceback before gunicorn's
+      continue;
+    }
+    break;
+  }
   if (!m) return undefined;
   const frames = scope.filter((l) => /^File "/.test(l) && !/site-packages|dist-packages|\/usr\/lib\/python|<frozen/.test(l));
   return { line: m[0], type: m[2], message: m[3], where: frames[frames.length - 1] };
 }
 
-function tail(lines: string[], n = 8): string[] {
-  return lines.filter((l) => l.trim()).slice(-n);
+/**
+ * The last n log lines worth showing: when gunicorn's shutdown traceback (HaltServer) ends the log, the lines
+ * that end at the app's own exception before it.
+ */
+export function tail(lines: string[], n = 8): string[] {
+  const kept = lines.filter((l) => l.trim());
+  const t = kept.map((l) => l.trim());
+  const halt = t.findLastIndex((l) => GUNICORN_HALT.test(l));
+  if (halt >= 0) {
+    let tb = halt;
+    while (tb > 0 && !/^Traceback \(most recent call last\)/.test(t[tb])) tb--;
+    for (let i = tb - 1; i >= 0; i--) if (EXCEPTION_LINE.test(t[i])) return kept.slice(Math.max(0, i + 1 - n), i + 1);
+  }
+  return kept.slice(-n);
 }
 
 export function diagnose(f: FailureFacts): Diagnosis {

@@ -231,3 +231,14 @@ test("a factory called with os.getenv(...) (flasky style): the module that calls
   assert.deepEqual(new Set(rules(m)), new Set(["GET /static/<path:filename> static", "GET /user/<username> main.user", "GET,POST / main.index"]));
   assert.ok(m.env.some((e) => e.name === "FLASK_CONFIG"));
 });
+
+test("REST extensions route like Flask does: Flask-RESTful add_resource, RESTX namespaces on an init_app'd Api, smorest blueprints of MethodViews", async () => {
+  const restful = await run("restful");
+  assert.deepEqual(new Set(rules(restful)), new Set(["GET /todos todolist", "GET,DELETE /todos/<todo_id> todo", "GET /health health", "GET /static/<path:filename> static"]));
+  // Api(prefix="/api") made in extensions.py, namespace added with path="/todos", then api.init_app(app) in the factory.
+  const restx = await run("restx-factory");
+  assert.equal(restx.entry?.target, "api:create_app()");
+  assert.deepEqual(new Set(rules(restx)), new Set(["GET /healthz healthz", "GET,POST /api/todos/ TodoList", "GET,PUT /api/todos/<int:id> Todo", "GET /static/<path:filename> static"]));
+  const smorest = await run("smorest");
+  assert.deepEqual(new Set(rules(smorest)), new Set(["GET,POST /pets/ pets.Pets", "GET,DELETE /pets/<int:pet_id> pets.PetById", "GET /static/<path:filename> static"]));
+});

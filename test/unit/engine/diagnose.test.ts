@@ -99,3 +99,31 @@ test("an API missing from an installed library points at its version and at pip 
   assert.match(d.cause, /mapped_column/);
   assert.match(d.fix, /sqlalchemy.*older.*--deps pip/);
 });
+
+test("gunicorn's HaltServer traceback after the app's own: the app's KeyError is the cause, in the evidence, while the container is still 'unhealthy'", () => {
+  const logs = [
+    "[2026-11-25 14:50:01 +0000] [1] [INFO] Starting gunicorn 20.1.0",
+    "[2026-11-25 14:50:01 +0000] [8] [ERROR] Exception in worker process",
+    "Traceback (most recent call last):",
+    '  File "/usr/lib/python3/dist-packages/gunicorn/arbiter.py", line 589, in spawn_worker',
+    "    worker.init_process()",
+    '  File "/app/app.py", line 9, in create_app',
+    '    app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]',
+    "KeyError: 'DATABASE_URL'",
+    "[2026-11-25 14:50:01 +0000] [8] [INFO] Worker exiting (pid: 8)",
+    "Traceback (most recent call last):",
+    '  File "/usr/lib/python3/dist-packages/gunicorn/arbiter.py", line 209, in run',
+    "    self.sleep()",
+    '  File "/usr/lib/python3/dist-packages/gunicorn/arbiter.py", line 242, in handle_chld',
+    "    self.reap_workers()",
+    '  File "/usr/lib/python3/dist-packages/gunicorn/arbiter.py", line 525, in reap_workers',
+    "    raise HaltServer(reason, self.WORKER_BOOT_ERROR)",
+    "gunicorn.errors.HaltServer: <HaltServer 'Worker failed to boot.' 3>",
+  ];
+  for (const phase of ["exited", "unhealthy"] as const) {
+    const d = diagnose({ ...base, phase, exitCode: phase === "exited" ? 3 : undefined, logs });
+    assert.equal(d.kind, "missing-env", phase);
+    assert.match(d.cause, /DATABASE_URL/);
+    assert.ok(d.evidence.some((e) => e.includes("KeyError: 'DATABASE_URL'")), d.evidence.join("\n"));
+  }
+});
