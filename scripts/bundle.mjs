@@ -3,7 +3,7 @@
 // modification times), so an edited checkout never runs stale code: the launcher rebuilds, or falls back to tsx.
 // `node scripts/bundle.mjs` builds (npm's prepare does it on `npm ci`); the launcher calls bundledCli().
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -33,7 +33,14 @@ export async function buildBundle(root = ROOT) {
   const dist = join(root, "dist");
   const out = join(dist, sig);
   const entry = join(out, "main.js");
-  if (existsSync(entry)) return entry;
+  if (existsSync(entry)) {
+    // Marks the build as in use: builds are removed only after an hour unused, never under a running command
+    // that still has chunks to load.
+    try {
+      utimesSync(out, new Date(), new Date());
+    } catch {}
+    return entry;
+  }
   const { build } = await import("esbuild");
   const tmp = `${out}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
@@ -56,10 +63,11 @@ export async function buildBundle(root = ROOT) {
   } catch {
     rmSync(tmp, { recursive: true, force: true }); // another process finished the same build first
   }
-  // Older builds are of no use; one being started by a concurrent run of older sources is left for a minute.
+  // Builds of older sources: a command started from one loads its chunks lazily, maybe minutes later (ship), so
+  // a build goes only when no run has used it for an hour.
   for (const name of readdirSync(dist)) {
     const p = join(dist, name);
-    if (name !== sig && Date.now() - statSync(p).mtimeMs > 60_000) rmSync(p, { recursive: true, force: true });
+    if (name !== sig && Date.now() - statSync(p).mtimeMs > 3_600_000) rmSync(p, { recursive: true, force: true });
   }
   return entry;
 }

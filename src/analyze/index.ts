@@ -3,7 +3,7 @@
  * edge), gets per-file facts from python.ts / requirements.ts / projectfiles.ts, and joins them.
  */
 import { existsSync, statSync } from "node:fs";
-import { resolve as resolvePath } from "node:path";
+import { posix, resolve as resolvePath } from "node:path";
 import { satisfies } from "@renovatebot/pep440";
 import { FlaskpackError } from "../errors.ts";
 import { silentProgress, type Progress } from "../util/progress.ts";
@@ -153,6 +153,15 @@ export async function analyze(dir: string, opts: { progress?: Progress } = {}): 
   for (const r of routes) if (r.confidence === "unknown" && r.source)
     problems.push({ id: "dynamic-route", severity: "info", message: `rule ${r.rule} is built at run time; only a url_map dump (flaskpack slim) can know it`, source: r.source });
   if (isDir("instance") || appDefs.some((a) => a.def.instanceRelative)) assets.instanceFolder = "instance";
+  // from_pyfile reads relative to the instance folder with instance_relative_config=True, else to the app's root.
+  const instanceRelative = appDefs.some((a) => a.def.instanceRelative);
+  const configFiles = facts.flatMap((f) =>
+    f.configFiles.map((c) => {
+      const path = posix.normalize(instanceRelative ? posix.join("instance", c.name) : posix.join(posix.dirname(f.file), c.name));
+      return { path, required: !c.silent, exists: listed.has(path), source: { file: f.file, line: c.line } };
+    }),
+  );
+  if (configFiles.length) assets.configFiles = configFiles;
   for (const f of facts)
     for (const w of f.writable) if (!assets.writablePaths.includes(w.path)) assets.writablePaths.push(w.path);
 

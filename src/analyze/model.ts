@@ -111,6 +111,11 @@ export interface AppModel {
     instanceFolder?: string;
     /** Paths the app writes at run time (sqlite files, upload dirs) that need a writable volume. */
     writablePaths: string[];
+    /**
+     * Files loaded with app.config.from_pyfile, relative to the project. `required` (no silent=True): the app
+     * fails at start without it; one under instance/ is this machine's config and is left out of the image.
+     */
+    configFiles?: { path: string; required: boolean; exists: boolean; source: SourceRef }[];
   };
   services: { kind: "postgres" | "mysql" | "redis" | "sqlite" | "mongodb"; evidence: string; source?: SourceRef }[];
   debugRisks: Finding[];

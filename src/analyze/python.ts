@@ -140,6 +140,8 @@ export interface FileFacts {
   prefixedEnv: { prefix: string; line: number }[];
   classes: ClassDef[];
   urls: { kind: string; url: string; line: number }[];
+  /** app.config.from_pyfile(name, silent=...) calls. */
+  configFiles: { name: string; silent: boolean; line: number }[];
   writable: { path: string; why: string; line: number }[];
   secrets: LocalFinding[];
   debug: LocalFinding[];
@@ -155,7 +157,7 @@ const ROUTE_METHODS: Record<string, string[] | undefined> = {
   patch: ["PATCH"],
 };
 const HTTP_METHODS = ["get", "post", "put", "delete", "patch", "head", "options"];
-const INTERESTING_CALL = /(^|\.)(get|getenv|register_blueprint|add_url_rule|add_resource|add_namespace|init_app|run|from_envvar|from_prefixed_env|from_mapping|update|dict|connect)$/;
+const INTERESTING_CALL = /(^|\.)(get|getenv|register_blueprint|add_url_rule|add_resource|add_namespace|init_app|run|from_envvar|from_pyfile|from_prefixed_env|from_mapping|update|dict|connect)$/;
 const URLISH = /(postgres|mysql|mariadb|redis|mongodb|sqlite)[\w+]*:\/\//i;
 
 /** The callee of a call as written when it is a plain dotted name ("os.environ.get"), else "". */
@@ -176,7 +178,7 @@ export async function pythonFacts(text: string, file: string, module: string, is
   const facts: FileFacts = {
     file, module, imports: [], importRoots: new Map(), apps: [], blueprints: [], routes: [], registrations: [], apiInits: [],
     factories: [], moduleCalls: [], moduleAliases: new Map(), runs: [], env: [], prefixedEnv: [], classes: [],
-    urls: [], writable: [], secrets: [], debug: [],
+    urls: [], configFiles: [], writable: [], secrets: [], debug: [],
   };
   const tree = await parsePython(text);
   try {
@@ -357,7 +359,12 @@ export async function pythonFacts(text: string, file: string, module: string, is
         const parent = dottedName(positional[0] ?? keywords.get("app"));
         if (parent) facts.apiInits.push({ scope: ctx.scope, api: obj, parent, line: lineOf(node) });
       } else if (last === "run" && obj && !obj.includes(".")) runNodes.push({ call: node, ctx, target: obj });
-      else if (last === "from_envvar" && obj.endsWith("config")) {
+      else if (last === "from_pyfile" && obj.endsWith("config")) {
+        const { positional, keywords } = callArgs(node);
+        const name = stringValue(positional[0] ?? keywords.get("filename"));
+        const silent = (positional[1] ?? keywords.get("silent"))?.type === "true";
+        if (name) facts.configFiles.push({ name, silent, line: lineOf(node) });
+      } else if (last === "from_envvar" && obj.endsWith("config")) {
         const { positional, keywords } = callArgs(node);
         const name = stringValue(positional[0] ?? keywords.get("variable_name"));
         const silent = (positional[1] ?? keywords.get("silent"))?.type === "true";

@@ -15,7 +15,7 @@ const program = new Command("flaskpack")
   .description("From Flask source to a small, hardened, verified container image; inspect, slim and audit images.")
   .version(VERSION)
   .option("--debug", "show stack traces and internal details")
-  .option("-v, --verbose", "show every step of long work")
+  .option("--verbose", "show every step of long work")
   .showHelpAfterError("(run with --help for usage)")
   .configureOutput({ outputError: (str, write) => write(str) })
   .exitOverride((err) => {

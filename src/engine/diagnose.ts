@@ -13,7 +13,8 @@ export type DiagnosisKind =
   | "wrong-port"
   | "oom"
   | "unhealthy"
-  | "unknown";
+  | "unknown"
+  | "missing-config-file";
 
 export interface Listener {
   address: string;
@@ -148,6 +149,18 @@ export function diagnose(f: FailureFacts): Diagnosis {
       cause: `the app cannot write ${roFs[1]}: ${ro ? "the root filesystem is read-only" : "permission denied (the app's files belong to root)"}`,
       evidence: [...exit, `log: ${roFs[0].trim()}`, ...(py?.where ? [`raised at: ${py.where}`] : []), ...(f.readOnlyRoot ? ["read-only root filesystem: on"] : [])],
       fix: `write under a declared writable directory (e.g. instance/ or /tmp), or mount a volume at ${roFs[1].replace(/\/[^/]*$/, "") || "/"}; only declared paths are writable`,
+    };
+  }
+  // app.config.from_pyfile("config.py") without silent=True, and the file is not in the image (instance/ is ignored).
+  const cfg = lastMatch(logs, /Unable to load configuration file \((?:No such file or directory|Is a directory)\): '([^']+)'/);
+  if (cfg) {
+    const file = cfg[1];
+    const rel = file.startsWith("/app/") ? `./${file.slice(5)}` : `./${file.split("/").pop()}`;
+    return {
+      kind: "missing-config-file",
+      cause: `the app loads ${file} at start (config.from_pyfile) and the container does not have it`,
+      evidence: [...exit, `log: ${cfg[0].trim()}`, ...(py?.where ? [`raised at: ${py.where}`] : [])],
+      fix: `mount it: flaskpack run -v ${rel}:${file} (instance/ is kept out of the image: it holds this machine's config), or load it with silent=True and configure with environment variables`,
     };
   }
   if (py && py.type === "KeyError") {

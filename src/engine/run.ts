@@ -25,6 +25,8 @@ export interface RunOptions {
   hardened?: boolean;
   /** Path to a seccomp profile (JSON). */
   seccompProfile?: string;
+  /** Bind mounts "HOST:CONTAINER[:ro|rw]" (read-only by default), e.g. a config file kept out of the image. */
+  volumes?: string[];
   readOnly?: boolean;
   memoryBytes?: number;
   pidsLimit?: number;
@@ -231,6 +233,7 @@ export async function run(imageOrDir: string, opts: RunOptions = {}): Promise<Ru
     securityOpt.push(`seccomp=${readFileSync(opts.seccompProfile, "utf8")}`);
   }
   const writable = (labels[LABEL_WRITABLE] ?? "").split(",").filter(Boolean);
+  const binds = (opts.volumes ?? []).map(parseVolume);
   const name = opts.name ?? `fp-run-${image.replace(/[^a-zA-Z0-9_.-]+/g, "-").replace(/^[-.]+/, "").slice(0, 40)}-${Date.now().toString(36)}`;
   const portKey = `${containerPort}/tcp`;
 
@@ -254,7 +257,10 @@ export async function run(imageOrDir: string, opts: RunOptions = {}): Promise<Ru
         MemorySwap: memoryBytes,
         PidsLimit: pidsLimit,
         Init: true,
-        Mounts: writable.map((Target) => ({ Type: "volume" as const, Target, Source: "" })),
+        Mounts: [
+          ...writable.map((Target) => ({ Type: "volume" as const, Target, Source: "" })),
+          ...binds.map((b) => ({ Type: "bind" as const, Source: b.source, Target: b.target, ReadOnly: b.readOnly })),
+        ],
       },
     }),
   );
@@ -336,4 +342,16 @@ export async function run(imageOrDir: string, opts: RunOptions = {}): Promise<Ru
 export async function stop(containerId: string): Promise<void> {
   const { docker } = await connectEngine();
   await engineCall(`stopping ${containerId}`, () => docker.getContainer(containerId).remove({ force: true, v: true }));
+}
+
+/** "HOST:CONTAINER[:ro|rw]" → a bind mount; the host path must exist (relative to the working directory). */
+export function parseVolume(spec: string): { source: string; target: string; readOnly: boolean } {
+  const parts = spec.split(":");
+  const mode = parts.length > 2 && /^(ro|rw)$/.test(parts[parts.length - 1]) ? parts.pop()! : "ro";
+  if (parts.length !== 2 || !parts[0] || !parts[1])
+    throw new FlaskpackError("BAD_INPUT", `-v ${spec}: expected HOST:CONTAINER[:ro|rw]`, "e.g. -v ./instance/config.py:/app/instance/config.py:ro");
+  const source = resolve(parts[0]);
+  if (!existsSync(source)) throw new FlaskpackError("NOT_FOUND", `-v ${spec}: ${source} does not exist`, "give a file or directory that exists on this machine");
+  if (!parts[1].startsWith("/")) throw new FlaskpackError("BAD_INPUT", `-v ${spec}: the container path must be absolute`, `e.g. -v ${parts[0]}:/app/${parts[1]}`);
+  return { source, target: parts[1], readOnly: mode === "ro" };
 }

@@ -95,6 +95,15 @@ export function planFrom(app: AppModel, opts: PlanOptions = {}): BuildPlan {
   const instance = app.assets.instanceFolder?.replace(/^\.?\/+/, "").replace(/\/+$/, "");
   if (instance && !instance.startsWith("..") && !posix.isAbsolute(instance)) writablePaths.push(posix.join(WORKDIR, instance));
 
+  // A required config file in instance/ is this machine's config: .dockerignore keeps it out of the image.
+  for (const c of app.assets.configFiles ?? []) {
+    if (!c.required || !instance || !c.path.startsWith(`${instance}/`)) continue;
+    warnings.push(
+      `the app loads ${c.path} at start (${c.source.file}:${c.source.line}, from_pyfile without silent=True) and instance/ stays out of the image: ` +
+        `mount it (flaskpack run IMAGE -v ./${c.path}:${posix.join(WORKDIR, c.path)}:ro), or pass silent=True and configure with environment variables`,
+    );
+  }
+
   const runtimeEnv: string[] = [];
   const runtimeEnvNotes: Record<string, string> = {};
   for (const v of app.env) {

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { cpSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, tempDir } from "../helpers/cli.ts";
+import { ROOT, runCli, tempDir } from "../helpers/cli.ts";
 import { cleanup } from "../helpers/engine.ts";
 import { build } from "../../src/engine/build.ts";
 import { run, stop } from "../../src/engine/run.ts";
@@ -19,4 +19,27 @@ test("a tutorial-style app that keeps its SQLite database in the instance folder
   assert.match(await index.text(), /<h1>Posts<\/h1>/);
   const login = await fetch(`${started.url}/auth/login`);
   assert.equal(login.status, 200);
+});
+
+test("an app that loads instance/config.py at start: init warns, run without it says to mount it, run -v mounts it", async (t) => {
+  const dir = join(tempDir((fn) => t.after(fn)), "instance-config");
+  cpSync(join(ROOT, "test/fixtures/apps/instance-config"), dir, { recursive: true });
+  const init = await runCli(["init", dir]);
+  assert.equal(init.code, 0, init.stderr);
+  assert.match(init.stderr, /loads instance\/config\.py at start .* -v \.\/instance\/config\.py:\/app\/instance\/config\.py/);
+  const tag = `fp-realapp-instcfg:${process.pid}`;
+  const built = await build(dir, { tag });
+  t.after(() => cleanup([], built.tags));
+  const failed = await runCli(["run", tag, "--timeout", "20"]);
+  assert.notEqual(failed.code, 0);
+  assert.match(failed.stderr, /missing-config-file/);
+  assert.match(failed.stderr, /\/app\/instance\/config\.py/);
+  assert.match(failed.stderr, /flaskpack run -v \.\/instance\/config\.py:\/app\/instance\/config\.py/);
+  const name = `fp-realapp-instcfg-${process.pid}`;
+  const up = await runCli(["run", tag, "--name", name, "-v", "./instance/config.py:/app/instance/config.py", "--json"], { cwd: dir });
+  t.after(() => cleanup([name], []));
+  assert.equal(up.code, 0, up.stderr);
+  const { url } = JSON.parse(up.stdout) as { url: string };
+  const body = (await (await fetch(`${url}/`)).json()) as { greeting: string };
+  assert.equal(body.greeting, "from this machine's instance/config.py");
 });

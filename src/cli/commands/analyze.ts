@@ -56,6 +56,8 @@ function render(m: AppModel): string {
     a.writablePaths.length ? `writable ${a.writablePaths.join(", ")}` : "",
   ].filter(Boolean);
   if (assets.length) out.push("", `assets: ${assets.join("; ")}`);
+  for (const c of a.configFiles ?? [])
+    out.push(`config file ${c.path} (${at(c.source)}): ${c.required ? "required at start" : "optional"}${c.exists ? "" : ", not in the project"}`);
   const warn = [...findings("secrets", m.secrets), ...findings("debug risks", m.debugRisks), ...findings("problems", m.problems)];
   if (warn.length) out.push("", ...warn);
   return out.join("\n");

@@ -26,13 +26,14 @@ export function register(program: Command): void {
     .option("--memory <size>", "memory limit, e.g. 256m (default 512m)")
     .option("--pids-limit <n>", "process limit (default 256)", Number)
     .option("--seccomp <profile.json>", "seccomp profile to apply")
+    .option("-v, --volume <HOST:CONTAINER[:ro|rw]>", "bind-mount a file or directory (repeatable; read-only unless :rw), e.g. a config file kept out of the image", (v: string, all: string[]) => [...all, v], [] as string[])
     .option("--ready-path <path>", "path that must answer before the app counts as up", "/")
     .option("--timeout <seconds>", "how long to wait for the first answer", Number, 30)
     .option("--keep", "keep a container that failed, for inspection")
     .option("--json", "print the result as JSON")
-    .addHelpText("after", "\nExamples:\n  flaskpack run examples/hello\n  flaskpack run hello:latest -e SECRET_KEY=... --memory 256m")
+    .addHelpText("after", "\nExamples:\n  flaskpack run examples/hello\n  flaskpack run hello:latest -e SECRET_KEY=... --memory 256m\n  flaskpack run myapp:latest -v ./instance/config.py:/app/instance/config.py")
     .action(
-      action(async (target: string, opts: { port?: number; hostPort?: number; env: Record<string, string>; envFile?: string; name?: string; hardened: boolean; memory?: string; pidsLimit?: number; seccomp?: string; readyPath: string; timeout: number; keep?: boolean; json?: boolean; verbose?: boolean }) => {
+      action(async (target: string, opts: { port?: number; hostPort?: number; env: Record<string, string>; envFile?: string; name?: string; hardened: boolean; memory?: string; pidsLimit?: number; seccomp?: string; volume: string[]; readyPath: string; timeout: number; keep?: boolean; json?: boolean; verbose?: boolean }) => {
         const { run } = await import("../../engine/run.ts");
         const { FlaskpackError } = await import("../../errors.ts");
         let memoryBytes: number | undefined;
@@ -44,7 +45,7 @@ export function register(program: Command): void {
         try {
           const r = await run(target, {
             port: opts.port, hostPort: opts.hostPort, env: opts.env, envFile: opts.envFile, name: opts.name, hardened: opts.hardened, memoryBytes,
-            pidsLimit: opts.pidsLimit, seccompProfile: opts.seccomp, readyPath: opts.readyPath, readyTimeoutMs: opts.timeout * 1000, keepOnFailure: opts.keep, progress: progressFor(opts),
+            pidsLimit: opts.pidsLimit, seccompProfile: opts.seccomp, volumes: opts.volume, readyPath: opts.readyPath, readyTimeoutMs: opts.timeout * 1000, keepOnFailure: opts.keep, progress: progressFor(opts),
           });
           for (const w of r.warnings) process.stderr.write(`${pc.yellow("warning:")} ${w}\n`);
           emit(r, opts, () =>
