@@ -162,11 +162,19 @@ export async function analyze(dir: string, opts: { progress?: Progress } = {}): 
     }),
   );
   if (configFiles.length) assets.configFiles = configFiles;
-  for (const f of facts)
-    for (const w of f.writable) if (!assets.writablePaths.includes(w.path)) assets.writablePaths.push(w.path);
 
   progress.detail("reading dependencies");
   const deps = declaredDependencies(files, text, problems);
+  // Flask-SQLAlchemy 3 reads a relative "sqlite:///site.db" as instance/site.db, and creates the instance folder.
+  const sqlaPin = deps.dependencies.find((d) => d.normalized === "flask-sqlalchemy")?.specifier ?? "";
+  const sqlaInInstance = facts.some((f) => f.importRoots.has("flask_sqlalchemy")) && !/^(==|<|~=)\s*[0-2]\./.test(sqlaPin);
+  for (const f of facts)
+    for (const w of f.writable) {
+      const inInstance = sqlaInInstance && w.why === "sqlite database" && !w.path.startsWith("/") && !w.path.includes("://");
+      const path = inInstance ? posix.join("instance", w.path) : w.path;
+      if (inInstance) assets.instanceFolder ??= "instance";
+      if (!assets.writablePaths.includes(path)) assets.writablePaths.push(path);
+    }
   const server: AppModel["server"] = { declared: SERVERS.filter((s) => deps.dependencies.some((d) => d.normalized === s)), chosen: "gunicorn" };
 
   const localModules = [...new Set(facts.map((f) => f.module.split(".")[0]))].sort();

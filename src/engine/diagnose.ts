@@ -58,7 +58,7 @@ function lastMatch(lines: string[], re: RegExp): RegExpMatchArray | undefined {
   return undefined;
 }
 
-const EXCEPTION_LINE = /^((?:[A-Za-z_][\w.]*\.)?([A-Z]\w*(?:Error|Exception|Exit|Interrupt)|KeyError|StopIteration)): ?(.*)$/;
+const EXCEPTION_LINE = /^((?:[A-Za-z_][\w.]*\.)?([A-Z]\w*(?:Error|Exception|Exit|Interrupt)|Exception|KeyError|StopIteration)): ?(.*)$/;
 /** gunicorn's own way of stopping after a worker failed to boot: its traceback hides the app's, printed before. */
 const GUNICORN_HALT = /^gunicorn\.errors\.HaltServer\b|^HaltServer\b/;
 
@@ -227,6 +227,16 @@ export function diagnose(f: FailureFacts): Diagnosis {
     };
   }
 
+  const serverError = f.phase === "not-answering" ? f.failedCheck?.match(/^GET (\S+) → answered HTTP (5\d\d)/) : undefined;
+  if (py && serverError) {
+    const path = new URL(serverError[1]).pathname;
+    return {
+      kind: "python-exception",
+      cause: `GET ${path} answers HTTP ${serverError[2]}: the app raised ${py.line}`,
+      evidence: [...check, ...(py.where ? [`raised at: ${py.where}`] : []), ...logEvidence.slice(-4)],
+      fix: `fix the error${py.where ? ` (${py.where.replace(/^File /, "")})` : ""} and rebuild; if ${path} needs what a fresh container does not have yet (a logged-in user, database tables), wait on a route that answers without it: --ready-path /health`,
+    };
+  }
   if (py) {
     return {
       kind: "python-exception",

@@ -111,6 +111,7 @@ export async function waitReady(url: string, containerId: string, timeoutMs: num
   let lastError: string | undefined;
   let lastStatus: number | undefined;
   let nextListenCheck = started + 3000;
+  let errorsSince: number | undefined;
   while (Date.now() - started < timeoutMs) {
     const st = (await c.inspect()).State;
     if (!st.Running) return { ready: false, ms: Date.now() - started, stopped: true, lastError, status: lastStatus };
@@ -120,6 +121,10 @@ export async function waitReady(url: string, containerId: string, timeoutMs: num
       if (status > 0 && status < 500) return { ready: true, ms: Date.now() - started, status };
       lastStatus = status;
       lastError = `answered HTTP ${status}`;
+      // The app is up and its route fails (500) again and again: waiting longer will not help. (502-504 may be a
+      // proxy or a dependency still starting, so those keep the full wait.)
+      errorsSince = status === 500 ? (errorsSince ?? Date.now()) : undefined;
+      if (errorsSince !== undefined && Date.now() - errorsSince > 4000) return { ready: false, ms: Date.now() - started, lastError, status };
     } catch (e) {
       lastError = (e as Error).message;
     }

@@ -242,3 +242,15 @@ test("REST extensions route like Flask does: Flask-RESTful add_resource, RESTX n
   const smorest = await run("smorest");
   assert.deepEqual(new Set(rules(smorest)), new Set(["GET,POST /pets/ pets.Pets", "GET,DELETE /pets/<int:pet_id> pets.PetById", "GET /static/<path:filename> static"]));
 });
+
+test("Flask-SQLAlchemy 3 with sqlite:///site.db (Corey Schafer's flaskblog): the database lives in instance/, which must be writable; pinned 2.x keeps it relative to the working directory", async (t) => {
+  const m = await run("sqla-relative-sqlite");
+  assert.equal(m.entry?.target, "flaskblog:app");
+  assert.equal(m.assets.instanceFolder, "instance");
+  assert.deepEqual(m.assets.writablePaths, ["instance/site.db"]);
+  const dir = tempDir((fn) => t.after(fn));
+  cpSync(join(FIX, "sqla-relative-sqlite"), dir, { recursive: true });
+  writeFileSync(join(dir, "requirements.txt"), "flask\nflask-sqlalchemy==2.5.1\nflask-bcrypt\nflask-login\n");
+  const old = await analyze(dir);
+  assert.deepEqual(old.assets.writablePaths, ["site.db"]);
+});

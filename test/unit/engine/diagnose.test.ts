@@ -127,3 +127,21 @@ test("gunicorn's HaltServer traceback after the app's own: the app's KeyError is
     assert.ok(d.evidence.some((e) => e.includes("KeyError: 'DATABASE_URL'")), d.evidence.join("\n"));
   }
 });
+
+test("a route that answers 500 with a traceback: the exception (even a bare Exception) and the app frame, and --ready-path as a way out", () => {
+  const logs = [
+    "[2026-11-25 15:06:14,417] ERROR in app: Exception on / [GET]",
+    "Traceback (most recent call last):",
+    '  File "/usr/lib/python3/dist-packages/flask/app.py", line 1796, in dispatch_request',
+    '  File "/app/flaskblog/routes.py", line 8, in home',
+    "    return render_template('home.html')",
+    '  File "/usr/lib/python3/dist-packages/flask_login/login_manager.py", line 347, in _load_user',
+    "Exception: Missing user_loader or request_loader. Refer to http://flask-login.readthedocs.io/#how-it-works for more info.",
+    '10.212.0.1 - - [25/Nov/2026:15:06:14 +0000] "GET / HTTP/1.1" 500 265 "-" "-"',
+  ];
+  const d = diagnose({ ...base, phase: "not-answering", logs, failedCheck: "GET http://127.0.0.1:32961/ → answered HTTP 500 for 4 s" });
+  assert.equal(d.kind, "python-exception");
+  assert.match(d.cause, /GET \/ answers HTTP 500: the app raised Exception: Missing user_loader/);
+  assert.ok(d.evidence.some((e) => e.includes("/app/flaskblog/routes.py")), d.evidence.join("\n"));
+  assert.match(d.fix, /--ready-path/);
+});
