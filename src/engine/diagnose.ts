@@ -59,6 +59,12 @@ function lastMatch(lines: string[], re: RegExp): RegExpMatchArray | undefined {
 }
 
 const EXCEPTION_LINE = /^((?:[A-Za-z_][\w.]*\.)?([A-Z]\w*(?:Error|Exception|Exit|Interrupt)|Exception|KeyError|StopIteration)): ?(.*)$/;
+/** Exceptions named otherwise, from a library's exceptions module: jinja2.exceptions.TemplateNotFound, werkzeug.exceptions.NotFound. */
+const DOTTED_EXCEPTION_LINE = /^([a-z_]\w*(?:\.[a-z_]\w*)*\.(?:exceptions?|exc|errors)\.([A-Z]\w*)): ?(.*)$/;
+
+function exceptionLine(line: string): RegExpMatchArray | null {
+  return line.match(EXCEPTION_LINE) ?? line.match(DOTTED_EXCEPTION_LINE);
+}
 /** gunicorn's own way of stopping after a worker failed to boot: its traceback hides the app's, printed before. */
 const GUNICORN_HALT = /^gunicorn\.errors\.HaltServer\b|^HaltServer\b/;
 
@@ -72,7 +78,8 @@ function pythonError(lines: string[]): { line: string; type: string; message: st
     let start = -1;
     for (let i = end - 1; i >= 0; i--) if (/^Traceback \(most recent call last\)/.test(tb[i])) { start = i; break; }
     scope = start >= 0 ? tb.slice(start, end) : tb.slice(0, end);
-    m = lastMatch(scope, EXCEPTION_LINE);
+    m = undefined;
+    for (let i = scope.length - 1; i >= 0 && !m; i--) m = exceptionLine(scope[i]) ?? undefined;
     if (start > 0 && (!m || GUNICORN_HALT.test(m[0]))) {
       end = start; // look at the traceback before gunicorn's
       continue;
@@ -82,6 +89,42 @@ function pythonError(lines: string[]): { line: string; type: string; message: st
   if (!m) return undefined;
   const frames = scope.filter((l) => /^File "/.test(l) && !/site-packages|dist-packages|\/usr\/lib\/python|<frozen/.test(l));
   return { line: m[0], type: m[2], message: m[3], where: frames[frames.length - 1] };
+}
+
+/**
+ * Errors Flask logged while answering requests ("Exception on /about [GET]" and its traceback): for each request,
+ * the exception line and the app's frame that led to it.
+ */
+export function requestErrors(lines: string[]): { method: string; path: string; error: string; where?: string }[] {
+  const out: { method: string; path: string; error: string; where?: string }[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const m = lines[i].match(/Exception on (\S+) \[([A-Z]+)\]/);
+    if (!m) continue;
+    // The traceback: indented frames, then the exception at column 0 (after chained tracebacks, the last one).
+    let where: string | undefined;
+    let j = i + 1;
+    for (; j < lines.length && j < i + 400; j++) {
+      const l = lines[j];
+      if (/^\s/.test(l)) {
+        const frame = l.trim();
+        if (/^File "/.test(frame) && !/site-packages|dist-packages|\/usr\/lib\/python|<frozen/.test(frame)) where = frame;
+        continue;
+      }
+      if (/^(Traceback \(most recent call last\)|During handling of the above exception|The above exception was the direct cause)/.test(l) || !l.trim()) continue;
+      // An exception line; when a chained traceback follows, the last exception is the one that counts.
+      let k = j + 1;
+      while (k < lines.length && !lines[k].trim()) k++;
+      if (k < lines.length && /^(During handling of the above exception|The above exception was the direct cause)/.test(lines[k])) {
+        j = k;
+        where = undefined;
+        continue;
+      }
+      break;
+    }
+    if (j < lines.length && j < i + 400) out.push({ method: m[2], path: m[1], error: lines[j].trim(), where: where?.replace(/^File "([^"]+)", line (\d+).*$/, "$1:$2") });
+    i = j;
+  }
+  return out;
 }
 
 /**
@@ -95,7 +138,7 @@ export function tail(lines: string[], n = 8): string[] {
   if (halt >= 0) {
     let tb = halt;
     while (tb > 0 && !/^Traceback \(most recent call last\)/.test(t[tb])) tb--;
-    for (let i = tb - 1; i >= 0; i--) if (EXCEPTION_LINE.test(t[i])) return kept.slice(Math.max(0, i + 1 - n), i + 1);
+    for (let i = tb - 1; i >= 0; i--) if (exceptionLine(t[i])) return kept.slice(Math.max(0, i + 1 - n), i + 1);
   }
   return kept.slice(-n);
 }

@@ -190,6 +190,12 @@ async function lastLogs(docker: Docker, id: string, lines = 40): Promise<string[
   }
 }
 
+/** The last lines a running (or stopped) container wrote, stdout and stderr together. */
+export async function containerLogs(id: string, lines = 300): Promise<string[]> {
+  const { docker } = await connectEngine();
+  return lastLogs(docker, id, lines);
+}
+
 function isRootUser(user: string | undefined): boolean {
   return !user || user === "root" || user === "0" || /^(root|0):/.test(user);
 }

@@ -358,15 +358,33 @@ export async function ship(dirArg: string | undefined, opts: ShipOptions = {}): 
       const m = await mod("run");
       progress.step(`starting ${image.ref}`);
       const started = await m.run(image.ref, { name: `fp-ship-${hash(image.ref, Date.now())}`, progress });
+      let errors: { method: string; path: string; error: string; where?: string }[] = [];
       try {
         const probes = await probeRoutes(started.url, state.analyze);
         state.run = { startupMs: started.startedMs ?? null, probes };
+        if (probes.some((p) => p.status === null || p.status >= 500)) {
+          const { containerLogs } = await import("../engine/run.ts");
+          const { requestErrors } = await import("../engine/diagnose.ts");
+          errors = requestErrors(await containerLogs(started.containerId));
+        }
       } finally {
         await m.stop(started.containerId).catch(() => {});
       }
       const bad = state.run.probes.filter((p) => p.status === null || p.status >= 500);
       if (bad.length) {
-        throw new FlaskpackError("RUN_FAILED", `${image.ref} started but ${bad.map((p) => `${p.path} answered ${p.status ?? "nothing"}`).join(", ")}.`, "run `flaskpack run` on the image and read its logs", { probes: state.run.probes });
+        // Each failing route with the exception the app logged for it, so the cause is on screen.
+        const why = (path: string) => {
+          const e = errors.find((x) => x.path === path.split("?")[0]);
+          return e ? ` (${e.error}${e.where ? ` at ${e.where.replace(/^\/app\//, "")}` : ""})` : "";
+        };
+        throw new FlaskpackError(
+          "RUN_FAILED",
+          `${image.ref} started but ${bad.map((p) => `${p.path} answered ${p.status ?? "nothing"}${why(p.path)}`).join(", ")}.`,
+          errors.length
+            ? "fix those errors in the app (they happen in the container as built), or run the image with `flaskpack run` to try them by hand"
+            : "run `flaskpack run` on the image and read its logs",
+          { probes: state.run.probes, errors },
+        );
       }
       return { key, note: `answered ${state.run.probes.map((p) => `${p.path} ${p.status}`).join(", ")}; start-up ${state.run.startupMs} ms` };
     },

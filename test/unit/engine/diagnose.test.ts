@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { diagnose, parseProcNetTcp, type FailureFacts } from "../../../src/engine/diagnose.ts";
+import { diagnose, parseProcNetTcp, requestErrors, type FailureFacts } from "../../../src/engine/diagnose.ts";
 import { parseBuildLog, tagsFor } from "../../../src/engine/build.ts";
 import { parseEnvFile, demux } from "../../../src/engine/run.ts";
 
@@ -144,4 +144,32 @@ test("a route that answers 500 with a traceback: the exception (even a bare Exce
   assert.match(d.cause, /GET \/ answers HTTP 500: the app raised Exception: Missing user_loader/);
   assert.ok(d.evidence.some((e) => e.includes("/app/flaskblog/routes.py")), d.evidence.join("\n"));
   assert.match(d.fix, /--ready-path/);
+});
+
+test("requestErrors: each 'Exception on PATH [METHOD]' with its final exception (any name, chained ones too) and the app frame", () => {
+  const logs = [
+    "[2026-11-25 15:10:01,001] ERROR in app: Exception on /about [GET]",
+    "Traceback (most recent call last):",
+    '  File "/usr/lib/python3/dist-packages/flask/app.py", line 1796, in dispatch_request',
+    "    return self.ensure_sync(self.view_functions[rule.endpoint])(**view_args)",
+    '  File "/app/blog/routes.py", line 19, in about',
+    "    return render_template('about.html')",
+    '  File "/usr/lib/python3/dist-packages/jinja2/loaders.py", line 204, in get_source',
+    "jinja2.exceptions.TemplateNotFound: about.html",
+    '10.0.0.1 - - [25/Nov/2026:15:10:01 +0000] "GET /about HTTP/1.1" 500 265 "-" "-"',
+    "[2026-11-25 15:10:02,001] ERROR in app: Exception on /users [POST]",
+    "Traceback (most recent call last):",
+    '  File "/app/blog/db.py", line 5, in get',
+    "sqlite3.OperationalError: no such table: user",
+    "",
+    "The above exception was the direct cause of the following exception:",
+    "",
+    "Traceback (most recent call last):",
+    '  File "/app/blog/users.py", line 9, in users',
+    "sqlalchemy.exc.OperationalError: (sqlite3.OperationalError) no such table: user",
+  ];
+  assert.deepEqual(requestErrors(logs), [
+    { method: "GET", path: "/about", error: "jinja2.exceptions.TemplateNotFound: about.html", where: "/app/blog/routes.py:19" },
+    { method: "POST", path: "/users", error: "sqlalchemy.exc.OperationalError: (sqlite3.OperationalError) no such table: user", where: "/app/blog/users.py:9" },
+  ]);
 });
