@@ -164,7 +164,14 @@ export async function analyze(dir: string, opts: { progress?: Progress } = {}): 
   if (configFiles.length) assets.configFiles = configFiles;
 
   progress.detail("reading dependencies");
-  const deps = declaredDependencies(files, text, problems);
+  let deps = declaredDependencies(files, text, problems);
+  // Nothing declared at the top, and the app lives in a subdirectory run with --chdir (backend/app.py next to
+  // backend/requirements.txt): its declarations are there.
+  const sub = ranked[0]?.chdir;
+  if (sub && !deps.dependencies.length && !deps.devDependencies.length) {
+    const inSub = declaredDependencies(files, text, problems, `${sub.replace(/\/+$/, "")}/`);
+    if (inSub.dependencies.length || inSub.devDependencies.length) deps = inSub;
+  }
   // Flask-SQLAlchemy 3 reads a relative "sqlite:///site.db" as instance/site.db, and creates the instance folder.
   const sqlaPin = deps.dependencies.find((d) => d.normalized === "flask-sqlalchemy")?.specifier ?? "";
   const sqlaInInstance = facts.some((f) => f.importRoots.has("flask_sqlalchemy")) && !/^(==|<|~=)\s*[0-2]\./.test(sqlaPin);
@@ -279,7 +286,7 @@ function pythonWanted(text: (rel: string) => string | undefined, deps: Declared 
 
 const DEV_FILE = /(dev|test|lint|doc|local|ci|check|style|typing)/i;
 
-function declaredDependencies(files: ProjectFiles, text: (rel: string) => string | undefined, problems: Finding[]): Declared & { pythonFrom?: string; lockedNames?: string[] } {
+function declaredDependencies(files: ProjectFiles, text: (rel: string) => string | undefined, problems: Finding[], base = ""): Declared & { pythonFrom?: string; lockedNames?: string[] } {
   const out: Declared & { pythonFrom?: string; lockedNames?: string[] } = { dependencies: [], devDependencies: [], problems: [] };
   const seen = new Set<string>();
   const readReq = (rel: string, dev: boolean, depth = 0): void => {
@@ -296,21 +303,22 @@ function declaredDependencies(files: ProjectFiles, text: (rel: string) => string
     const dir = rel.includes("/") ? rel.slice(0, rel.lastIndexOf("/") + 1) : "";
     for (const inc of r.includes) readReq(normalizePath(dir + inc), dev, depth + 1);
   };
-  const reqFiles = files.all.filter((f) => /^(requirements\/[^/]+\.(txt|in)|requirements[^/]*\.txt)$/.test(f));
-  const main = reqFiles.filter((f) => f === "requirements.txt" || (!DEV_FILE.test(f.replace(/^requirements/, "")) && f.endsWith(".txt")));
-  for (const f of main.includes("requirements.txt") ? ["requirements.txt"] : main) readReq(f, false);
-  for (const f of reqFiles.filter((f) => DEV_FILE.test(f.replace(/^requirements/, "")) && f.endsWith(".txt"))) readReq(f, true);
+  const reqFiles = files.all.filter((f) => f.startsWith(base) && /^(requirements\/[^/]+\.(txt|in)|requirements[^/]*\.txt)$/.test(f.slice(base.length)));
+  const isDev = (f: string) => DEV_FILE.test(f.slice(base.length).replace(/^requirements/, ""));
+  const main = reqFiles.filter((f) => f === `${base}requirements.txt` || (!isDev(f) && f.endsWith(".txt")));
+  for (const f of main.includes(`${base}requirements.txt`) ? [`${base}requirements.txt`] : main) readReq(f, false);
+  for (const f of reqFiles.filter((f) => isDev(f) && f.endsWith(".txt"))) readReq(f, true);
   const add = (d: Declared, file: string) => {
     out.dependencies.push(...d.dependencies);
     out.devDependencies.push(...d.devDependencies);
     if (d.python && !out.python) { out.python = d.python; out.pythonFrom = file; }
     for (const p of d.problems) problems.push({ id: "requirements", severity: "warning", message: p.message, source: { file, line: 1 } });
   };
-  const pyproject = text("pyproject.toml");
-  if (pyproject !== undefined) add(parsePyproject(pyproject), "pyproject.toml");
-  const pipfile = text("Pipfile");
-  if (pipfile !== undefined) add(parsePipfile(pipfile), "Pipfile");
-  for (const lock of ["Pipfile.lock", "poetry.lock", "uv.lock"]) {
+  const pyproject = text(`${base}pyproject.toml`);
+  if (pyproject !== undefined) add(parsePyproject(pyproject), `${base}pyproject.toml`);
+  const pipfile = text(`${base}Pipfile`);
+  if (pipfile !== undefined) add(parsePipfile(pipfile), `${base}Pipfile`);
+  for (const lock of ["Pipfile.lock", "poetry.lock", "uv.lock"].map((l) => `${base}${l}`)) {
     const t = text(lock);
     if (t === undefined) continue;
     try {

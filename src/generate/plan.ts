@@ -16,6 +16,8 @@ export interface BuildPlan {
   port: number;
   /** gunicorn target, e.g. "app:app" or "blog:create_app()". */
   entry: string;
+  /** Directory under WORKDIR gunicorn imports from (--chdir), for code under src/ or backend/. */
+  chdir?: string;
   user: { uid: number; gid: number; name: string };
   /** Absolute paths in the image the app may write to (owned by the app user); everything else is root's. */
   writablePaths: string[];
@@ -124,6 +126,7 @@ export function planFrom(app: AppModel, opts: PlanOptions = {}): BuildPlan {
     basePackages,
     port: app.port.value || 5000,
     entry: app.entry.target,
+    ...(app.entry.chdir ? { chdir: posix.join(WORKDIR, app.entry.chdir) } : {}),
     user: { ...APP_USER },
     writablePaths: [...new Set(writablePaths)],
     healthPath: healthPathFor(app.routes),

@@ -7,8 +7,8 @@ export const LABEL_RUNTIME_ENV = "org.flaskpack.runtime-env";
 export const LABEL_HEALTH_PATH = "org.flaskpack.health-path";
 
 /** The exec-form CMD: gunicorn, with the rest of its settings as arguments, so no shell sits between it and signals. */
-export function gunicornCommand(entry: string): string[] {
-  return ["gunicorn", "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-", "--error-logfile", "-", "--graceful-timeout", "20", "--timeout", "30", "--threads", "4", "--keep-alive", "5", entry];
+export function gunicornCommand(entry: string, chdir?: string): string[] {
+  return ["gunicorn", ...(chdir ? ["--chdir", chdir] : []), "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-", "--error-logfile", "-", "--graceful-timeout", "20", "--timeout", "30", "--threads", "4", "--keep-alive", "5", entry];
 }
 
 /** HEALTHCHECK that needs only Python's standard library (the image has no curl or wget). */
@@ -121,7 +121,7 @@ export function renderDockerfile(plan: BuildPlan): string {
   push(
     "# Exec form: no shell in between, so SIGTERM reaches gunicorn (graceful shutdown within 20 s); `flaskpack run` adds an",
     "# init (--init) that reaps stray children. Worker heartbeats go to /dev/shm, which stays writable on a read-only root.",
-    `CMD ${json(gunicornCommand(plan.entry))}`,
+    `CMD ${json(gunicornCommand(plan.entry, plan.chdir))}`,
   );
   return L.join("\n") + "\n";
 }

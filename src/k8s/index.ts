@@ -70,7 +70,7 @@ export async function factsFromDir(dir: string, opts: K8sRunOptions = {}): Promi
     user: { uid: plan.user.uid, gid: plan.user.gid },
     writablePaths: plan.writablePaths,
     secretEnv: plan.runtimeEnv,
-    gracefulTimeoutSeconds: gracefulTimeout(gunicornCommand(plan.entry)),
+    gracefulTimeoutSeconds: gracefulTimeout(gunicornCommand(plan.entry, plan.chdir)),
     egressPorts: [...new Set(app.services.map((s) => SERVICE_PORTS[s.kind]).filter((p): p is number => Boolean(p)))],
   };
 }

@@ -9,6 +9,8 @@ const MARK = "@@FLASKPACK-ROUTES@@";
 /** Imports `module:object` or `module:factory(args)` the way gunicorn does and prints the url_map as JSON. */
 export const DUMP_SNIPPET = `
 import importlib, json, os, sys
+if len(sys.argv) > 2 and sys.argv[2]:
+    os.chdir(sys.argv[2])  # gunicorn --chdir
 sys.path.insert(0, os.getcwd())
 mod_name, _, expr = sys.argv[1].partition(":")
 mod = importlib.import_module(mod_name)
@@ -67,7 +69,10 @@ export async function dumpRoutes(image: string, opts: { app?: AppModel; env?: Re
   if (!target) {
     throw new FlaskpackError("NO_FLASK_APP", `cannot tell which Flask app ${image} serves from its command (${argv.join(" ") || "none"}).`, "run slim on the project directory so analyze finds the app, or use a gunicorn command like `gunicorn app:app`");
   }
-  const out = await runOnce(image, ["python3", "-c", DUMP_SNIPPET], [target], { user: facts.config.User || undefined, env: opts.env, what: `importing ${target} to list its routes` });
+  // gunicorn --chdir (code under src/ or backend/): import from there, as gunicorn does.
+  const at = argv.indexOf("--chdir");
+  const chdir = at >= 0 ? argv[at + 1] : opts.app?.entry?.chdir ? `${(facts.config.WorkingDir || "/app").replace(/\/+$/, "")}/${opts.app.entry.chdir}` : "";
+  const out = await runOnce(image, ["python3", "-c", DUMP_SNIPPET], [target, chdir ?? ""], { user: facts.config.User || undefined, env: opts.env, what: `importing ${target} to list its routes` });
   const line = out.split("\n").find((l) => l.startsWith(MARK));
   if (!line) throw new FlaskpackError("RUN_FAILED", `importing ${target} in ${image} printed no routes.`, undefined, { output: out });
   return JSON.parse(line.slice(MARK.length)) as RouteDump;

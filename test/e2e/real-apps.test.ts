@@ -43,3 +43,20 @@ test("an app that loads instance/config.py at start: init warns, run without it 
   const body = (await (await fetch(`${url}/`)).json()) as { greeting: string };
   assert.equal(body.greeting, "from this machine's instance/config.py");
 });
+
+test("an app in backend/ with its own requirements.txt (a monorepo beside a frontend): gunicorn runs with --chdir, slim lists its routes", async (t) => {
+  const dir = join(tempDir((fn) => t.after(fn)), "backend-subdir");
+  cpSync(join(ROOT, "test/fixtures/apps/backend-subdir"), dir, { recursive: true });
+  const a = await runCli(["analyze", dir, "--json"]);
+  const model = JSON.parse(a.stdout) as { entry: { target: string; chdir?: string }; dependencies: { from: string }[] };
+  assert.equal(model.entry.chdir, "backend");
+  assert.deepEqual(model.dependencies.map((d) => d.from), ["backend/requirements.txt:1"]);
+  const built = await build(dir, { tag: `fp-realapp-subdir:${process.pid}` });
+  t.after(() => cleanup([], built.tags));
+  const started = await run(built.image, { name: `fp-realapp-subdir-${process.pid}`, readyPath: "/api/items" });
+  t.after(() => stop(started.containerId));
+  assert.deepEqual(await (await fetch(`${started.url}/api/items`)).json(), [1, 2, 3]);
+  const { dumpRoutes } = await import("../../src/slim/routes.ts");
+  const dump = await dumpRoutes(built.image);
+  assert.ok(dump.rules.some((r) => r.rule === "/api/items"), JSON.stringify(dump.rules));
+});
