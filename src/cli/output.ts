@@ -82,3 +82,9 @@ export function formatBytes(n: number): string {
   while (Math.abs(v) >= 1000 && i < units.length - 1) { v /= 1000; i++; }
   return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
 }
+
+/** `-e KEY=VALUE` (repeatable), as docker run reads it: `-e KEY` alone takes KEY from this environment. */
+export function collectEnv(value: string, prev: Record<string, string>): Record<string, string> {
+  const i = value.indexOf("=");
+  return { ...prev, [i < 0 ? value : value.slice(0, i)]: i < 0 ? (process.env[value] ?? "") : value.slice(i + 1) };
+}

@@ -214,7 +214,7 @@ export function diagnose(f: FailureFacts): Diagnosis {
         kind: "missing-env",
         cause: `required environment variable ${name} is not set (KeyError from os.environ)`,
         evidence: [...exit, `log: ${py.line}`, ...(py.where ? [`raised at: ${py.where}`] : [])],
-        fix: `pass it: flaskpack run -e ${name}=... (or put ${name}=... in .env); see .env.example`,
+        fix: `pass it with -e ${name}=... (flaskpack run, ship), or put ${name}=... in the project's .env; see .env.example`,
       };
     }
   }

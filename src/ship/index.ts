@@ -59,6 +59,10 @@ export interface ShipOptions {
   acceptDiff?: boolean;
   /** Ignore saved stage results and the engine's build cache: everything runs again (the Debian base is reused). */
   fresh?: boolean;
+  /** Environment for the app wherever ship starts it (run, slim's trace, verify), over the env file's. */
+  env?: Record<string, string>;
+  /** KEY=VALUE file; default <dir>/.env when it exists. */
+  envFile?: string;
   /** How progress is shown: a live view on a TTY, plain lines otherwise, nothing with "silent". */
   view?: ViewMode;
 }
@@ -245,6 +249,12 @@ export async function ship(dirArg: string | undefined, opts: ShipOptions = {}): 
   const check = Boolean(opts.check);
   const write = Boolean(opts.write) && !check;
   const db = opts.db ?? process.env.FLASKPACK_DB ?? undefined;
+  // The app's environment (SECRET_KEY and the like), the same for every container ship starts.
+  if (opts.envFile && !existsSync(opts.envFile)) throw new FlaskpackError("NOT_FOUND", `env file ${opts.envFile} does not exist.`, "create it (see .env.example) or leave --env-file out");
+  const envFile = opts.envFile ?? (dir && existsSync(join(dir, ".env")) ? join(dir, ".env") : undefined);
+  const { parseEnvFile } = await import("../engine/run.ts");
+  const appEnv: Record<string, string> = { ...(envFile ? parseEnvFile(readFileSync(envFile, "utf8")) : {}), ...(opts.env ?? {}) };
+  const envKey = createHash("sha256").update(JSON.stringify(Object.entries(appEnv).sort())).digest("hex");
 
   const state: State = {};
   const records: StageRecord[] = [];
@@ -349,7 +359,7 @@ export async function ship(dirArg: string | undefined, opts: ShipOptions = {}): 
     },
     run: async (progress) => {
       const image = need(state.build, "no image (build was skipped)");
-      const key = hash(image.contentKey);
+      const key = hash(image.contentKey, envKey);
       const again = reuse("run", key);
       if (again) {
         state.run = again;
@@ -357,7 +367,7 @@ export async function ship(dirArg: string | undefined, opts: ShipOptions = {}): 
       }
       const m = await mod("run");
       progress.step(`starting ${image.ref}`);
-      const started = await m.run(image.ref, { name: `fp-ship-${hash(image.ref, Date.now())}`, progress });
+      const started = await m.run(image.ref, { name: `fp-ship-${hash(image.ref, Date.now())}`, env: appEnv, envFile, progress });
       let errors: { method: string; path: string; error: string; where?: string }[] = [];
       try {
         const probes = await probeRoutes(started.url, state.analyze);
@@ -390,7 +400,7 @@ export async function ship(dirArg: string | undefined, opts: ShipOptions = {}): 
     },
     slim: async (progress) => {
       const image = need(state.build, "no image (build was skipped)");
-      const key = hash(image.contentKey, opts.exclude ?? [], opts.include ?? [], opts.probes ?? null, Boolean(opts.acceptDiff));
+      const key = hash(image.contentKey, opts.exclude ?? [], opts.include ?? [], opts.probes ?? null, Boolean(opts.acceptDiff), envKey);
       const again = reuse("slim", key);
       if (again && (await imageExists(again.ref))) {
         state.slim = again;
@@ -400,7 +410,7 @@ export async function ship(dirArg: string | undefined, opts: ShipOptions = {}): 
       const probes = opts.probes ? readProbes(opts.probes) : undefined;
       let r: SlimResultLike;
       try {
-        r = await m.slim(image.ref, { app: state.analyze, probes, exclude: opts.exclude, include: opts.include, acceptDiff: opts.acceptDiff, profilesDir: join(outDir, "profiles"), progress });
+        r = await m.slim(image.ref, { app: state.analyze, probes, exclude: opts.exclude, include: opts.include, acceptDiff: opts.acceptDiff, profilesDir: join(outDir, "profiles"), env: appEnv, progress });
       } catch (e) {
         // slim refuses a slim image that answers differently, and hands back what it measured: verify reports it.
         const result = e instanceof FlaskpackError && e.code === "CHECK_FAILED" ? (e.details as SlimResultLike | undefined) : undefined;
@@ -445,7 +455,7 @@ export async function ship(dirArg: string | undefined, opts: ShipOptions = {}): 
       if (m) {
         progress.step(`starting ${s.ref} to time its start-up`);
         // Same hardened settings as the original's run, so the two start-up times compare.
-        const started = await m.run(s.ref, { name: `fp-ship-${hash(s.ref, Date.now())}`, progress });
+        const started = await m.run(s.ref, { name: `fp-ship-${hash(s.ref, Date.now())}`, env: appEnv, envFile, progress });
         startupMs = started.startedMs ?? null;
         await m.stop(started.containerId).catch(() => {});
       }

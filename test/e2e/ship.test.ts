@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
@@ -174,4 +174,25 @@ test("a failed stage stops ship with its diagnosis, and the earlier results stay
   const r2 = JSON.parse(again.stdout) as { error: { details: { report: ShipReport } } };
   assert.equal(r2.error.details.report.stages.find((s) => s.name === "analyze")!.note, "--from: result of the earlier run");
   assert.equal(r2.error.details.report.app!.entry, "app:app");
+});
+
+test("ship an app that needs SECRET_KEY at import: without it the run stage names the variable; the project's .env or -e feed run, slim and verify", async (t) => {
+  const dir = join(tempDir((fn) => t.after(fn)), "required-env");
+  cpSync(join(ROOT, "test/fixtures/apps/required-env"), dir, { recursive: true });
+  const { tag, images } = uniqueTag("reqenv");
+  t.after(() => cleanup([], images));
+  const without = await runCli(["ship", dir, "--tag", tag, "--skip", "sbom,scan"]);
+  assert.notEqual(without.code, 0);
+  assert.match(without.stderr, /required environment variable SECRET_KEY is not set/);
+  assert.match(without.stderr, /-e SECRET_KEY=\.\.\. \(flaskpack run, ship\)/);
+  writeFileSync(join(dir, ".env"), "SECRET_KEY=from-the-env-file\n");
+  const withFile = await runCli(["ship", dir, "--tag", tag, "--skip", "sbom,scan", "--json"]);
+  assert.equal(withFile.code, 0, withFile.stderr);
+  const report = JSON.parse(withFile.stdout) as ShipReport;
+  assert.ok(report.routes.length > 0 && report.routes.every((r) => r.identical !== false), JSON.stringify(report.routes));
+  // -e wins over the file, and the file is not required: the run stage sees the new value (its saved result is not reused).
+  rmSync(join(dir, ".env"));
+  const withFlag = await runCli(["ship", dir, "--tag", tag, "--skip", "slim,verify,sbom,scan", "-e", "SECRET_KEY=from-the-flag"]);
+  assert.equal(withFlag.code, 0, withFlag.stderr);
+  assert.match(withFlag.stdout + withFlag.stderr, /✓ run/);
 });

@@ -1,10 +1,5 @@
 import type { Command } from "commander";
-import { action, emit, formatBytes, progressFor } from "../output.ts";
-
-function collect(value: string, prev: Record<string, string>): Record<string, string> {
-  const i = value.indexOf("=");
-  return { ...prev, [i < 0 ? value : value.slice(0, i)]: i < 0 ? (process.env[value] ?? "") : value.slice(i + 1) };
-}
+import { action, collectEnv, emit, formatBytes, progressFor } from "../output.ts";
 
 export function register(program: Command): void {
   program
@@ -14,7 +9,7 @@ export function register(program: Command): void {
     .option("--deps <mode>", "without a Dockerfile: debian or pip", "debian")
     .option("--base <image>", "without a Dockerfile: base image for both stages")
     .option("--dockerfile <path>", "Dockerfile to use, relative to the project")
-    .option("--build-arg <KEY=VALUE>", "build argument (repeatable), e.g. PIP_INDEX_URL=http://host/simple", collect, {})
+    .option("--build-arg <KEY=VALUE>", "build argument (repeatable), e.g. PIP_INDEX_URL=http://host/simple", collectEnv, {})
     .option("--no-cache", "do not use cached layers")
     .option("--json", "print the result as JSON")
     .addHelpText("after", "\nExamples:\n  flaskpack build examples/hello\n  flaskpack build . --deps pip --build-arg PIP_INDEX_URL=http://10.0.0.2:8080/simple")

@@ -1,11 +1,7 @@
 import type { Command } from "commander";
 import pc from "picocolors";
-import { action, emit, progressFor } from "../output.ts";
+import { action, collectEnv, emit, progressFor } from "../output.ts";
 
-function collect(value: string, prev: Record<string, string>): Record<string, string> {
-  const i = value.indexOf("=");
-  return { ...prev, [i < 0 ? value : value.slice(0, i)]: i < 0 ? (process.env[value] ?? "") : value.slice(i + 1) };
-}
 
 function bytes(v: string): number {
   const m = v.trim().toLowerCase().match(/^(\d+(?:\.\d+)?)\s*([kmg]?)i?b?$/);
@@ -19,7 +15,7 @@ export function register(program: Command): void {
     .description("start an image (or build a project and start it) hardened, wait until it answers, or explain why it does not")
     .option("-p, --port <port>", "container port (default: the image's EXPOSE)", Number)
     .option("--host-port <port>", "host port on 127.0.0.1 (default: a free one)", Number)
-    .option("-e, --env <KEY=VALUE>", "environment variable (repeatable; KEY alone takes it from your environment)", collect, {})
+    .option("-e, --env <KEY=VALUE>", "environment variable (repeatable; KEY alone takes it from your environment)", collectEnv, {})
     .option("--env-file <file>", "KEY=VALUE file (default: .env of the project, or ./.env)")
     .option("--name <name>", "container name")
     .option("--no-hardened", "run without the hardening (read-only root, no capabilities, limits, non-root)")

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { action, emit } from "../output.ts";
+import { action, collectEnv, emit } from "../output.ts";
 import { EXIT } from "../../errors.ts";
 
 const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(",").map((x) => x.trim()).filter(Boolean)];
@@ -24,6 +24,8 @@ interface ShipFlags {
   acceptDiff?: boolean;
   fresh?: boolean;
   json?: boolean;
+  env?: Record<string, string>;
+  envFile?: string;
 }
 
 export function register(program: Command): void {
@@ -48,6 +50,8 @@ export function register(program: Command): void {
     .option("--probes <file>", "slim: extra requests to exercise, one 'METHOD /path' a line")
     .option("--accept-diff", "accept routes that answer differently after slim")
     .option("--fresh", "run every stage again: no saved results, no build cache")
+    .option("-e, --env <KEY=VALUE>", "environment for the app in run, slim and verify (repeatable; KEY alone takes it from your environment)", collectEnv, {})
+    .option("--env-file <file>", "KEY=VALUE file for the app (default: the project's .env)")
     .option("--json", "print the report as JSON")
     .addHelpText("after", "\nExamples:\n  flaskpack ship examples/hello\n  flaskpack ship . --check --fail-on high --db ./advisory-db\n  flaskpack ship --image myapp:1.2\n  flaskpack ship . --from slim")
     .action(
@@ -75,6 +79,8 @@ export function register(program: Command): void {
           probes: flags.probes,
           acceptDiff: flags.acceptDiff,
           fresh: flags.fresh,
+          env: flags.env,
+          envFile: flags.envFile,
           view: flags.json ? "silent" : "auto",
         };
         try {
