@@ -25,6 +25,8 @@ export interface RunOptions {
   hardened?: boolean;
   /** Path to a seccomp profile (JSON). */
   seccompProfile?: string;
+  /** A user-defined network to join (where the app's database runs), instead of the default bridge. */
+  network?: string;
   /** Bind mounts "HOST:CONTAINER[:ro|rw]" (read-only by default), e.g. a config file kept out of the image. */
   volumes?: string[];
   readOnly?: boolean;
@@ -268,6 +270,7 @@ export async function run(imageOrDir: string, opts: RunOptions = {}): Promise<Ru
         MemorySwap: memoryBytes,
         PidsLimit: pidsLimit,
         Init: true,
+        NetworkMode: opts.network,
         Mounts: [
           ...writable.map((Target) => ({ Type: "volume" as const, Target, Source: "" })),
           ...binds.map((b) => ({ Type: "bind" as const, Source: b.source, Target: b.target, ReadOnly: b.readOnly })),

@@ -61,7 +61,7 @@ type ServiceKind = (typeof SERVICE_KINDS)[number];
 
 export const DEFAULT_IMAGES: Record<ServiceKind, string> = { postgres: "postgres:16", mysql: "mysql:8.4", redis: "redis:7" };
 
-const DB_URL_NAMES = ["DATABASE_URL", "SQLALCHEMY_DATABASE_URI", "DB_URL", "POSTGRES_URL", "POSTGRESQL_URL", "MYSQL_URL"];
+export const DB_URL_NAMES = ["DATABASE_URL", "SQLALCHEMY_DATABASE_URI", "DB_URL", "POSTGRES_URL", "POSTGRESQL_URL", "MYSQL_URL"];
 
 export function randomSecret(): string {
   return randomBytes(24).toString("base64url");

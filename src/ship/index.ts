@@ -25,6 +25,7 @@ import {
 import { stageView, type ViewMode } from "./view.ts";
 import { checkOutcome } from "./check.ts";
 import { VERSION } from "../paths.ts";
+import { servicesFor, startServices, type ShipServices } from "./services.ts";
 
 export type { Stage } from "../report/model.ts";
 export { STAGES } from "../report/model.ts";
@@ -255,6 +256,16 @@ export async function ship(dirArg: string | undefined, opts: ShipOptions = {}): 
   const { parseEnvFile } = await import("../engine/run.ts");
   const appEnv: Record<string, string> = { ...(envFile ? parseEnvFile(readFileSync(envFile, "utf8")) : {}), ...(opts.env ?? {}) };
   const envKey = createHash("sha256").update(JSON.stringify(Object.entries(appEnv).sort())).digest("hex");
+  // A database for the app when it needs one and none is given (see services.ts); started on first use.
+  let services: Promise<ShipServices | undefined> | undefined;
+  const servicesPlan = () => servicesFor(state.analyze, appEnv);
+  const withServices = async (progress: Progress): Promise<{ env: Record<string, string>; network?: string; note: string }> => {
+    const plan = servicesPlan();
+    if (!plan) return { env: appEnv, note: "" };
+    services ??= startServices(plan, progress);
+    const svc = await services;
+    return svc ? { env: { ...appEnv, ...svc.env }, network: svc.network, note: ` (with ${plan.kind} for ${plan.urlVar})` } : { env: appEnv, note: "" };
+  };
 
   const state: State = {};
   const records: StageRecord[] = [];
@@ -359,7 +370,7 @@ export async function ship(dirArg: string | undefined, opts: ShipOptions = {}): 
     },
     run: async (progress) => {
       const image = need(state.build, "no image (build was skipped)");
-      const key = hash(image.contentKey, envKey);
+      const key = hash(image.contentKey, envKey, servicesPlan() ?? null);
       const again = reuse("run", key);
       if (again) {
         state.run = again;
@@ -367,7 +378,8 @@ export async function ship(dirArg: string | undefined, opts: ShipOptions = {}): 
       }
       const m = await mod("run");
       progress.step(`starting ${image.ref}`);
-      const started = await m.run(image.ref, { name: `fp-ship-${hash(image.ref, Date.now())}`, env: appEnv, envFile, progress });
+      const svc = await withServices(progress);
+      const started = await m.run(image.ref, { name: `fp-ship-${hash(image.ref, Date.now())}`, env: svc.env, envFile, network: svc.network, progress });
       let errors: { method: string; path: string; error: string; where?: string }[] = [];
       try {
         const probes = await probeRoutes(started.url, state.analyze);
@@ -396,11 +408,11 @@ export async function ship(dirArg: string | undefined, opts: ShipOptions = {}): 
           { probes: state.run.probes, errors },
         );
       }
-      return { key, note: `answered ${state.run.probes.map((p) => `${p.path} ${p.status}`).join(", ")}; start-up ${state.run.startupMs} ms` };
+      return { key, note: `answered ${state.run.probes.map((p) => `${p.path} ${p.status}`).join(", ")}; start-up ${state.run.startupMs} ms${svc.note}` };
     },
     slim: async (progress) => {
       const image = need(state.build, "no image (build was skipped)");
-      const key = hash(image.contentKey, opts.exclude ?? [], opts.include ?? [], opts.probes ?? null, Boolean(opts.acceptDiff), envKey);
+      const key = hash(image.contentKey, opts.exclude ?? [], opts.include ?? [], opts.probes ?? null, Boolean(opts.acceptDiff), envKey, servicesPlan() ?? null);
       const again = reuse("slim", key);
       if (again && (await imageExists(again.ref))) {
         state.slim = again;
@@ -410,7 +422,7 @@ export async function ship(dirArg: string | undefined, opts: ShipOptions = {}): 
       const probes = opts.probes ? readProbes(opts.probes) : undefined;
       let r: SlimResultLike;
       try {
-        r = await m.slim(image.ref, { app: state.analyze, probes, exclude: opts.exclude, include: opts.include, acceptDiff: opts.acceptDiff, profilesDir: join(outDir, "profiles"), env: appEnv, progress });
+        r = await m.slim(image.ref, { app: state.analyze, probes, exclude: opts.exclude, include: opts.include, acceptDiff: opts.acceptDiff, profilesDir: join(outDir, "profiles"), ...(await withServices(progress).then((w) => ({ env: w.env, network: w.network }))), progress });
       } catch (e) {
         // slim refuses a slim image that answers differently, and hands back what it measured: verify reports it.
         const result = e instanceof FlaskpackError && e.code === "CHECK_FAILED" ? (e.details as SlimResultLike | undefined) : undefined;
@@ -455,7 +467,8 @@ export async function ship(dirArg: string | undefined, opts: ShipOptions = {}): 
       if (m) {
         progress.step(`starting ${s.ref} to time its start-up`);
         // Same hardened settings as the original's run, so the two start-up times compare.
-        const started = await m.run(s.ref, { name: `fp-ship-${hash(s.ref, Date.now())}`, env: appEnv, envFile, progress });
+        const svc = await withServices(progress);
+        const started = await m.run(s.ref, { name: `fp-ship-${hash(s.ref, Date.now())}`, env: svc.env, envFile, network: svc.network, progress });
         startupMs = started.startedMs ?? null;
         await m.stop(started.containerId).catch(() => {});
       }
@@ -530,6 +543,7 @@ export async function ship(dirArg: string | undefined, opts: ShipOptions = {}): 
 
   const view = stageView(opts.view ?? "auto");
   let stopped: FlaskpackError | undefined;
+  try {
   for (const [i, name] of STAGES.entries()) {
     if (name !== "analyze") await settleOut();
     if (i < fromIndex) {
@@ -573,6 +587,10 @@ export async function ship(dirArg: string | undefined, opts: ShipOptions = {}): 
       records.push({ name: "report", status: "ok", seconds: 0, note: "partial report" });
       break;
     }
+  }
+  } finally {
+    // The database ship started for the app goes with its network and data.
+    if (services) await (await services.catch(() => undefined))?.stop();
   }
   await settleOut();
 

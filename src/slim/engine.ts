@@ -267,6 +267,8 @@ export interface RunOptions {
   /** seccomp profile JSON text, or "unconfined". */
   seccomp?: string;
   capAdd?: string[];
+  /** A user-defined network to join (where the app's database runs), instead of the default bridge. */
+  network?: string;
   /** Put this tar into the container before it starts. */
   inject?: Buffer;
   /** Run the engine's init (tini) as PID 1, as hardened runs do. */
@@ -305,6 +307,7 @@ export async function startContainer(o: RunOptions): Promise<Running> {
         SecurityOpt: security,
         Memory: 512 * 1024 * 1024,
         Init: o.init,
+        NetworkMode: o.network,
       },
     }),
   );
@@ -407,7 +410,7 @@ export async function linesOfFilesIn(c: Docker.Container, dir: string, onLine: (
 }
 
 /** Runs a one-off command in the image (no network) and returns stdout, or throws with stderr. */
-export async function runOnce(image: string, entrypoint: string[], cmd: string[], opts: { user?: string; env?: Record<string, string>; what: string }): Promise<string> {
+export async function runOnce(image: string, entrypoint: string[], cmd: string[], opts: { user?: string; env?: Record<string, string>; what: string; network?: string }): Promise<string> {
   const { docker } = await connectEngine();
   const c = await engineCall(`creating a container from ${image}`, () =>
     docker.createContainer({
@@ -417,8 +420,9 @@ export async function runOnce(image: string, entrypoint: string[], cmd: string[]
       Cmd: cmd,
       User: opts.user,
       Env: Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`),
-      NetworkDisabled: true,
-      HostConfig: { NetworkMode: "none", Memory: 512 * 1024 * 1024 },
+      // No network, unless the app's services run on one (an app may connect to its database on import).
+      NetworkDisabled: !opts.network,
+      HostConfig: { NetworkMode: opts.network ?? "none", Memory: 512 * 1024 * 1024 },
     }),
   );
   try {

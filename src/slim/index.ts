@@ -51,6 +51,8 @@ export interface SlimOptions {
   explain?: string;
   app?: AppModel;
   port?: number;
+  /** A user-defined network to run the app on (ship puts its database there). */
+  network?: string;
   env?: Record<string, string>;
   /** Where the seccomp and AppArmor profiles are written; default ./.flaskpack/profiles. */
   profilesDir?: string;
@@ -95,12 +97,12 @@ export async function slim(imageOrDir: string, options: SlimOptions = {}): Promi
   const normalize = (opts.normalize ?? []).map((r) => new RegExp(r, "g"));
 
   progress.step(`listing the routes of ${image}`);
-  const dump = mergeStatic(await dumpRoutes(image, { app: opts.app, env: opts.env }), opts.app);
+  const dump = mergeStatic(await dumpRoutes(image, { app: opts.app, env: opts.env, network: opts.network }), opts.app);
   const probes = probesFor(dump, (opts.probes ?? []).map(parseProbe));
   progress.detail(`${dump.rules.length} rules, ${probes.length} probes`);
 
   progress.step(`tracing ${image} under its production command while probing`);
-  const trace = await traceRun(image, facts, probes, { port, env: opts.env, probeCmd: opts.probeCmd, progress });
+  const trace = await traceRun(image, facts, probes, { port, env: opts.env, network: opts.network, probeCmd: opts.probeCmd, progress });
 
   progress.step("reading the image file system");
   const { index, files: originalFiles } = await indexImage(image);
@@ -134,7 +136,7 @@ export async function slim(imageOrDir: string, options: SlimOptions = {}): Promi
   const profiles = writeProfiles(tag, trace.syscalls, keep, index, opts.profilesDir);
 
   progress.step(`verifying ${tag} against ${image} on ${probes.length} probes`);
-  const verified = await verifyImages(image, tag, probes, { port, env: opts.env, user, seccomp: profiles.seccompText, normalize, probeCmd: opts.probeCmd, facts, dump });
+  const verified = await verifyImages(image, tag, probes, { port, env: opts.env, network: opts.network, user, seccomp: profiles.seccompText, normalize, probeCmd: opts.probeCmd, facts, dump });
 
   const result: SlimResult = {
     original: { image, sizeBytes: facts.sizeBytes, files: originalFiles, layers: facts.layers, packages: countPackages(index, keep, false) },
@@ -179,10 +181,10 @@ async function verifyImages(
   original: string,
   slimImage: string,
   probes: Probe[],
-  o: { port: number; env?: Record<string, string>; user: string; seccomp?: string; normalize: RegExp[]; probeCmd?: string; facts: ImageFacts; dump?: RouteDump },
+  o: { port: number; env?: Record<string, string>; network?: string; user: string; seccomp?: string; normalize: RegExp[]; probeCmd?: string; facts: ImageFacts; dump?: RouteDump },
 ): Promise<{ routes: RouteResult[]; identical: boolean; healthcheck?: SlimResult["healthcheck"]; probeCmd?: SlimResult["probeCmd"] }> {
   const run = (image: string, seccomp?: string) =>
-    startContainer({ image, name: containerName("verify"), port: o.port, env: o.env, user: o.user, readOnly: true, init: true, seccomp });
+    startContainer({ image, name: containerName("verify"), port: o.port, env: o.env, network: o.network, user: o.user, readOnly: true, init: true, seccomp });
   const [a, b] = await Promise.allSettled([run(original), run(slimImage, o.seccomp)]);
   try {
     if (a.status === "rejected") throw a.reason;
@@ -227,7 +229,7 @@ async function answer(r: Running, p: Probe, normalize: RegExp[]): Promise<Answer
   }
 }
 
-async function traceRun(image: string, facts: ImageFacts, probes: Probe[], o: { port: number; env?: Record<string, string>; probeCmd?: string; progress: Progress }) {
+async function traceRun(image: string, facts: ImageFacts, probes: Probe[], o: { port: number; env?: Record<string, string>; network?: string; probeCmd?: string; progress: Progress }) {
   const argv = [...(facts.config.Entrypoint ?? []), ...(facts.config.Cmd ?? [])];
   if (!argv.length) throw new FlaskpackError("BAD_INPUT", `${image} has no entrypoint or command to trace.`, "give the image a CMD that starts the app (e.g. gunicorn)");
   const running = await startContainer({
@@ -235,6 +237,7 @@ async function traceRun(image: string, facts: ImageFacts, probes: Probe[], o: { 
     name: containerName("trace"),
     port: o.port,
     env: o.env,
+    network: o.network,
     entrypoint: TRACER.slice(0, 1),
     cmd: [...TRACER.slice(1), "-o", "/.fp-trace/out/app", "--", ...argv],
     capAdd: ["SYS_PTRACE"],

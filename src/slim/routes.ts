@@ -62,7 +62,7 @@ export function appTarget(argv: string[], env: string[] = [], app?: AppModel): s
   return undefined;
 }
 
-export async function dumpRoutes(image: string, opts: { app?: AppModel; env?: Record<string, string> } = {}): Promise<RouteDump> {
+export async function dumpRoutes(image: string, opts: { app?: AppModel; env?: Record<string, string>; network?: string } = {}): Promise<RouteDump> {
   const facts = await imageFacts(image);
   const argv = [...(facts.config.Entrypoint ?? []), ...(facts.config.Cmd ?? [])];
   const target = appTarget(argv, facts.config.Env, opts.app);
@@ -72,7 +72,7 @@ export async function dumpRoutes(image: string, opts: { app?: AppModel; env?: Re
   // gunicorn --chdir (code under src/ or backend/): import from there, as gunicorn does.
   const at = argv.indexOf("--chdir");
   const chdir = at >= 0 ? argv[at + 1] : opts.app?.entry?.chdir ? `${(facts.config.WorkingDir || "/app").replace(/\/+$/, "")}/${opts.app.entry.chdir}` : "";
-  const out = await runOnce(image, ["python3", "-c", DUMP_SNIPPET], [target, chdir ?? ""], { user: facts.config.User || undefined, env: opts.env, what: `importing ${target} to list its routes` });
+  const out = await runOnce(image, ["python3", "-c", DUMP_SNIPPET], [target, chdir ?? ""], { user: facts.config.User || undefined, env: opts.env, what: `importing ${target} to list its routes`, network: opts.network });
   const line = out.split("\n").find((l) => l.startsWith(MARK));
   if (!line) throw new FlaskpackError("RUN_FAILED", `importing ${target} in ${image} printed no routes.`, undefined, { output: out });
   return JSON.parse(line.slice(MARK.length)) as RouteDump;

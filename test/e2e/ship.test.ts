@@ -196,3 +196,21 @@ test("ship an app that needs SECRET_KEY at import: without it the run stage name
   assert.equal(withFlag.code, 0, withFlag.stderr);
   assert.match(withFlag.stdout + withFlag.stderr, /✓ run/);
 });
+
+test("ship examples/pg-api (Postgres, DATABASE_URL required): ship runs a database for run, slim and verify, and removes it", async (t) => {
+  const dir = copyExample("pg-api", (fn) => t.after(fn));
+  const { tag, images } = uniqueTag("pgapi");
+  t.after(() => cleanup([], images));
+  const r = await runCli(["ship", dir, "--tag", tag, "--skip", "sbom,scan", "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as ShipReport;
+  assert.match(JSON.stringify(report.stages), /with postgres for DATABASE_URL/);
+  // The database routes really ran against Postgres, on both images, with the same answers.
+  const notes = report.routes.find((x) => x.path === "/notes" && x.method === "GET");
+  assert.ok(notes?.identical === true && notes.original.status === 200 && notes.slim.status === 200, JSON.stringify(report.routes));
+  assert.ok((report.slim?.sizeBytes ?? Infinity) < (report.original?.sizeBytes ?? 0));
+  // Nothing left behind: no database container, no network.
+  const d = await (await import("../helpers/engine.ts")).docker();
+  assert.deepEqual(await d.listContainers({ all: true, filters: { label: ["org.flaskpack.ship"] } }), []);
+  assert.deepEqual(await d.listNetworks({ filters: { label: ["org.flaskpack.ship"] } }), []);
+});
