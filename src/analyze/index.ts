@@ -152,12 +152,15 @@ export async function analyze(dir: string, opts: { progress?: Progress } = {}): 
     }
   for (const r of routes) if (r.confidence === "unknown" && r.source)
     problems.push({ id: "dynamic-route", severity: "info", message: `rule ${r.rule} is built at run time; only a url_map dump (flaskpack slim) can know it`, source: r.source });
-  if (isDir("instance") || appDefs.some((a) => a.def.instanceRelative)) assets.instanceFolder = "instance";
+  // Flask puts the instance folder beside the app's top-level module or package: instance/ at the root, or
+  // src/instance/ for an app imported from src/ (gunicorn --chdir src).
+  const instanceDir = ranked[0]?.chdir ? posix.join(ranked[0].chdir, "instance") : "instance";
+  if (isDir(instanceDir) || appDefs.some((a) => a.def.instanceRelative)) assets.instanceFolder = instanceDir;
   // from_pyfile reads relative to the instance folder with instance_relative_config=True, else to the app's root.
   const instanceRelative = appDefs.some((a) => a.def.instanceRelative);
   const configFiles = facts.flatMap((f) =>
     f.configFiles.map((c) => {
-      const path = posix.normalize(instanceRelative ? posix.join("instance", c.name) : posix.join(posix.dirname(f.file), c.name));
+      const path = posix.normalize(instanceRelative ? posix.join(instanceDir, c.name) : posix.join(posix.dirname(f.file), c.name));
       return { path, required: !c.silent, exists: listed.has(path), source: { file: f.file, line: c.line } };
     }),
   );
@@ -178,8 +181,8 @@ export async function analyze(dir: string, opts: { progress?: Progress } = {}): 
   for (const f of facts)
     for (const w of f.writable) {
       const inInstance = sqlaInInstance && w.why === "sqlite database" && !w.path.startsWith("/") && !w.path.includes("://");
-      const path = inInstance ? posix.join("instance", w.path) : w.path;
-      if (inInstance) assets.instanceFolder ??= "instance";
+      const path = inInstance ? posix.join(instanceDir, w.path) : w.path;
+      if (inInstance) assets.instanceFolder ??= instanceDir;
       if (!assets.writablePaths.includes(path)) assets.writablePaths.push(path);
     }
   const server: AppModel["server"] = { declared: SERVERS.filter((s) => deps.dependencies.some((d) => d.normalized === s)), chosen: "gunicorn" };

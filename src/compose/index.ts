@@ -390,7 +390,11 @@ export async function logs(dirOrFile: string, opts: LogsOptions = {}): Promise<L
     )) as unknown as Buffer;
     out.push(...demux(buf, service));
   }
-  return out.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+  // Docker drops trailing zeros of the nanoseconds ("…:11.12Z" is later than "…:11.1199Z"): compare padded.
+  const key = (t: string) => t.replace(/(?:\.(\d+))?Z$/, (_m, frac: string | undefined) => `.${(frac ?? "").padEnd(9, "0")}Z`);
+  const keyed = out.map((l, i) => ({ l, i, k: key(l.time) }));
+  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.i - b.i));
+  return keyed.map((x) => x.l);
 }
 
 /** Docker's multiplexed log format: 8-byte header (stream, 0, 0, 0, size BE32) then the payload. */

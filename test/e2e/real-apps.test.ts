@@ -60,3 +60,16 @@ test("an app in backend/ with its own requirements.txt (a monorepo beside a fron
   const dump = await dumpRoutes(built.image);
   assert.ok(dump.rules.some((r) => r.rule === "/api/items"), JSON.stringify(dump.rules));
 });
+
+test("a src/ layout package with a factory (pyproject.toml): imported from src/, and its instance folder (src/instance) is the writable one", async (t) => {
+  const dir = join(tempDir((fn) => t.after(fn)), "src-package");
+  cpSync(join(ROOT, "test/fixtures/apps/src-package"), dir, { recursive: true });
+  const built = await build(dir, { tag: `fp-realapp-srcpkg:${process.pid}` });
+  t.after(() => cleanup([], built.tags));
+  const started = await run(built.image, { name: `fp-realapp-srcpkg-${process.pid}` });
+  t.after(() => stop(started.containerId));
+  assert.deepEqual(await (await fetch(`${started.url}/api/v1/status`)).json(), { status: "ok" });
+  const visit = await fetch(`${started.url}/api/v1/visits`, { method: "POST" });
+  assert.equal(visit.status, 200, await visit.clone().text());
+  assert.deepEqual(await visit.json(), { visits: 1, where: "/app/src/instance/visits.txt" });
+});
