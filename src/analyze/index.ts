@@ -222,7 +222,7 @@ export async function analyze(dir: string, opts: { progress?: Progress } = {}): 
     env,
     secrets,
     assets,
-    services: servicesOf(facts, dotenv),
+    services: servicesOf(facts, dotenv, deps.dependencies),
     debugRisks,
     problems,
     filesScanned: files.all.length,
@@ -412,7 +412,13 @@ function envVars(facts: FileFacts[], dotenv: Map<string, ReturnType<typeof parse
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
-function servicesOf(facts: FileFacts[], dotenv: Map<string, ReturnType<typeof parseDotenv>>): AppModel["services"] {
+/** Database drivers SQLAlchemy loads from the URL's scheme, so the app's code never imports them. */
+const DRIVER_SERVICES: Record<string, AppModel["services"][number]["kind"]> = {
+  psycopg2: "postgres", "psycopg2-binary": "postgres", psycopg: "postgres", "psycopg-binary": "postgres", asyncpg: "postgres", pg8000: "postgres",
+  pymysql: "mysql", mysqlclient: "mysql", "mysql-connector-python": "mysql", redis: "redis", pymongo: "mongodb",
+};
+
+function servicesOf(facts: FileFacts[], dotenv: Map<string, ReturnType<typeof parseDotenv>>, dependencies: Dependency[]): AppModel["services"] {
   const out: AppModel["services"] = [];
   const add = (kind: AppModel["services"][number]["kind"], evidence: string, source?: SourceRef) => {
     if (!out.some((s) => s.kind === kind)) out.push({ kind, evidence, ...(source ? { source } : {}) });
@@ -424,6 +430,10 @@ function servicesOf(facts: FileFacts[], dotenv: Map<string, ReturnType<typeof pa
       const kind = serviceForUrl(e.value);
       if (kind) add(kind, `${e.name} in ${file}`, { file, line: e.line });
     }
+  for (const d of dependencies) {
+    const kind = DRIVER_SERVICES[d.normalized];
+    if (kind) add(kind, `${d.name} declared`, { file: d.from.split(":")[0], line: Number(d.from.split(":")[1] ?? 1) || 1 });
+  }
   return out;
 }
 

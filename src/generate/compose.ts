@@ -279,7 +279,7 @@ export function appHealthcheck(plan: Pick<ComposePlan, "port" | "healthPath">) {
   return { test: ["CMD", "python3", "-c", probe], interval: "10s", timeout: "5s", retries: 6, start_period: "10s" };
 }
 
-function migrateCommand(app: AppModel): string[] | null {
+export function migrateCommand(app: AppModel): string[] | null {
   const has = (n: string) => app.dependencies.some((d) => d.normalized === n);
   if (has("flask-migrate")) return ["flask", "db", "upgrade"];
   if (has("alembic")) return ["alembic", "upgrade", "head"];

@@ -25,7 +25,7 @@ import {
 import { stageView, type ViewMode } from "./view.ts";
 import { checkOutcome } from "./check.ts";
 import { VERSION } from "../paths.ts";
-import { servicesFor, startServices, type ShipServices } from "./services.ts";
+import { migrationFor, runMigration, servicesFor, startServices, type ShipServices } from "./services.ts";
 
 export type { Stage } from "../report/model.ts";
 export { STAGES } from "../report/model.ts";
@@ -259,12 +259,16 @@ export async function ship(dirArg: string | undefined, opts: ShipOptions = {}): 
   // A database for the app when it needs one and none is given (see services.ts); started on first use.
   let services: Promise<ShipServices | undefined> | undefined;
   const servicesPlan = () => servicesFor(state.analyze, appEnv);
-  const withServices = async (progress: Progress): Promise<{ env: Record<string, string>; network?: string; note: string }> => {
+  const withServices = async (progress: Progress, image: string): Promise<{ env: Record<string, string>; network?: string; note: string }> => {
     const plan = servicesPlan();
     if (!plan) return { env: appEnv, note: "" };
-    services ??= startServices(plan, progress);
+    const migration = migrationFor(state.analyze, dir, existsSync);
+    services ??= startServices(plan, progress).then(async (svc) => {
+      if (migration) await runMigration(image, migration, { ...appEnv, ...svc.env }, svc.network, progress).catch(async (e) => { await svc.stop(); throw e; });
+      return svc;
+    });
     const svc = await services;
-    return svc ? { env: { ...appEnv, ...svc.env }, network: svc.network, note: ` (with ${plan.kind} for ${plan.urlVar})` } : { env: appEnv, note: "" };
+    return svc ? { env: { ...appEnv, ...svc.env }, network: svc.network, note: ` (with ${plan.kind} for ${plan.urlVar}${migration ? `, migrated with ${migration.cmd.join(" ")}` : ""})` } : { env: appEnv, note: "" };
   };
 
   const state: State = {};
@@ -378,7 +382,7 @@ export async function ship(dirArg: string | undefined, opts: ShipOptions = {}): 
       }
       const m = await mod("run");
       progress.step(`starting ${image.ref}`);
-      const svc = await withServices(progress);
+      const svc = await withServices(progress, image.ref);
       const started = await m.run(image.ref, { name: `fp-ship-${hash(image.ref, Date.now())}`, env: svc.env, envFile, network: svc.network, progress });
       let errors: { method: string; path: string; error: string; where?: string }[] = [];
       try {
@@ -422,7 +426,7 @@ export async function ship(dirArg: string | undefined, opts: ShipOptions = {}): 
       const probes = opts.probes ? readProbes(opts.probes) : undefined;
       let r: SlimResultLike;
       try {
-        r = await m.slim(image.ref, { app: state.analyze, probes, exclude: opts.exclude, include: opts.include, acceptDiff: opts.acceptDiff, profilesDir: join(outDir, "profiles"), ...(await withServices(progress).then((w) => ({ env: w.env, network: w.network }))), progress });
+        r = await m.slim(image.ref, { app: state.analyze, probes, exclude: opts.exclude, include: opts.include, acceptDiff: opts.acceptDiff, profilesDir: join(outDir, "profiles"), ...(await withServices(progress, image.ref).then((w) => ({ env: w.env, network: w.network }))), progress });
       } catch (e) {
         // slim refuses a slim image that answers differently, and hands back what it measured: verify reports it.
         const result = e instanceof FlaskpackError && e.code === "CHECK_FAILED" ? (e.details as SlimResultLike | undefined) : undefined;
@@ -467,7 +471,7 @@ export async function ship(dirArg: string | undefined, opts: ShipOptions = {}): 
       if (m) {
         progress.step(`starting ${s.ref} to time its start-up`);
         // Same hardened settings as the original's run, so the two start-up times compare.
-        const svc = await withServices(progress);
+        const svc = await withServices(progress, state.build?.ref ?? s.ref); // migrations need the original image
         const started = await m.run(s.ref, { name: `fp-ship-${hash(s.ref, Date.now())}`, env: svc.env, envFile, network: svc.network, progress });
         startupMs = started.startedMs ?? null;
         await m.stop(started.containerId).catch(() => {});

@@ -9,7 +9,7 @@ import type Docker from "dockerode";
 import type { AppModel } from "../analyze/model.ts";
 import { connectEngine, engineCall } from "../engine/connect.ts";
 import { FlaskpackError } from "../errors.ts";
-import { DB_URL_NAMES } from "../generate/compose.ts";
+import { DB_URL_NAMES, migrateCommand } from "../generate/compose.ts";
 import type { Progress } from "../util/progress.ts";
 
 export interface ServicesPlan {
@@ -91,5 +91,34 @@ async function waitHealthy(c: Docker.Container, timeoutMs: number): Promise<void
       );
     }
     await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/**
+ * Brings the fresh database to the app's schema before anything runs against it, as the generated compose file's
+ * one-shot `migrate` service does: Flask-Migrate's `flask db upgrade`, or `alembic upgrade head`.
+ * Undefined when the app has no migrations in the project.
+ */
+export function migrationFor(app: AppModel | undefined, projectDir: string | undefined, exists: (path: string) => boolean): { cmd: string[]; workingDir?: string; env: Record<string, string> } | undefined {
+  if (!app?.entry || !projectDir) return undefined;
+  const cmd = migrateCommand(app);
+  if (!cmd) return undefined;
+  const sub = app.entry.chdir ? `${app.entry.chdir.replace(/\/+$/, "")}/` : "";
+  const marker = cmd[0] === "flask" ? `${sub}migrations/env.py` : `${sub}alembic.ini`;
+  if (!exists(`${projectDir}/${marker}`)) return undefined;
+  return { cmd, ...(sub ? { workingDir: `/app/${sub.slice(0, -1)}` } : {}), env: cmd[0] === "flask" ? { FLASK_APP: app.entry.target } : {} };
+}
+
+export async function runMigration(image: string, m: NonNullable<ReturnType<typeof migrationFor>>, env: Record<string, string>, network: string, progress: Progress): Promise<void> {
+  progress.step(`migrating the database: ${m.cmd.join(" ")}`);
+  const { runOnce } = await import("../slim/engine.ts");
+  try {
+    await runOnce(image, m.cmd, [], { env: { ...env, ...m.env }, network, workingDir: m.workingDir, what: `${m.cmd.join(" ")} (the app's migrations)` });
+  } catch (e) {
+    throw new FlaskpackError(
+      "RUN_FAILED",
+      `the app's migrations failed on the database ship started (${m.cmd.join(" ")}): ${(e as Error).message}`,
+      "run them against your own database to see why, or give ship a migrated database with -e DATABASE_URL=...",
+    );
   }
 }

@@ -410,7 +410,7 @@ export async function linesOfFilesIn(c: Docker.Container, dir: string, onLine: (
 }
 
 /** Runs a one-off command in the image (no network) and returns stdout, or throws with stderr. */
-export async function runOnce(image: string, entrypoint: string[], cmd: string[], opts: { user?: string; env?: Record<string, string>; what: string; network?: string }): Promise<string> {
+export async function runOnce(image: string, entrypoint: string[], cmd: string[], opts: { user?: string; env?: Record<string, string>; what: string; network?: string; workingDir?: string }): Promise<string> {
   const { docker } = await connectEngine();
   const c = await engineCall(`creating a container from ${image}`, () =>
     docker.createContainer({
@@ -419,6 +419,7 @@ export async function runOnce(image: string, entrypoint: string[], cmd: string[]
       Entrypoint: entrypoint,
       Cmd: cmd,
       User: opts.user,
+      WorkingDir: opts.workingDir,
       Env: Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`),
       // No network, unless the app's services run on one (an app may connect to its database on import).
       NetworkDisabled: !opts.network,

@@ -214,3 +214,16 @@ test("ship examples/pg-api (Postgres, DATABASE_URL required): ship runs a databa
   assert.deepEqual(await d.listContainers({ all: true, filters: { label: ["org.flaskpack.ship"] } }), []);
   assert.deepEqual(await d.listNetworks({ filters: { label: ["org.flaskpack.ship"] } }), []);
 });
+
+test("ship a Flask-SQLAlchemy app whose schema comes from Flask-Migrate: the database ship starts is migrated before the app runs", async (t) => {
+  const dir = join(tempDir((fn) => t.after(fn)), "pg-migrate");
+  cpSync(join(ROOT, "test/fixtures/apps/pg-migrate"), dir, { recursive: true });
+  const { tag, images } = uniqueTag("pgmigrate");
+  t.after(() => cleanup([], images));
+  const r = await runCli(["ship", dir, "--tag", tag, "--skip", "sbom,scan", "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as ShipReport;
+  assert.match(JSON.stringify(report.stages), /migrated with flask db upgrade/);
+  const notes = report.routes.find((x) => x.path === "/notes" && x.method === "GET");
+  assert.ok(notes?.identical === true && notes.original.status === 200 && notes.slim.status === 200, JSON.stringify(report.routes));
+});
