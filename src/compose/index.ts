@@ -300,7 +300,8 @@ async function failure(ctx: Context, states: ServiceState[], composeLines: strin
   const healthLog = culprit ? await ctx.docker.getContainer(culprit.container).inspect().then((i) => i.State.Health?.Log ?? [], () => []) : [];
   const diagnosis = composeDiagnosis(composeLines) ?? (await diagnoseService(logLines, culprit, healthLog));
   const { tail } = await import("../engine/diagnose.ts");
-  const shown = [...composeLines, ...tail(logLines, 12)].map((l) => `  ${l}`).join("\n");
+  // The diagnosis's evidence (the app's exception and its frame) when there is one, else the end of the log.
+  const shown = [...composeLines, ...(diagnosis?.evidence?.length ? diagnosis.evidence : tail(logLines, 12))].map((l) => `  ${l}`).join("\n");
   return new FlaskpackError(
     "RUN_FAILED",
     `${headline}${diagnosis?.cause ? `: ${diagnosis.cause}` : ""}${shown ? `\n${shown}` : ""}`,
@@ -322,6 +323,8 @@ function composeDiagnosis(lines: string[]): Diagnosis | undefined {
 interface Diagnosis {
   cause: string;
   fix?: string;
+  /** The log lines and facts behind the cause (the app's exception, where it was raised). */
+  evidence?: string[];
 }
 
 /** run's diagnosis (src/engine/diagnose.ts) over the facts compose gives about the failed service. */
@@ -338,7 +341,7 @@ async function diagnoseService(logLines: string[], s: ServiceState | undefined, 
     user: s.user,
     health: { status: s.health, log: healthLog.map((h) => ({ exitCode: h.ExitCode, output: h.Output })) },
   });
-  if (d.kind !== "unknown") return { cause: d.cause, fix: d.fix };
+  if (d.kind !== "unknown") return { cause: d.cause, fix: d.fix, evidence: d.evidence };
   const err = [...logLines].reverse().find((l) => /error|exception|fatal|denied|refused/i.test(l));
   return err ? { cause: err.trim(), fix: d.fix } : { cause: d.cause, fix: d.fix };
 }

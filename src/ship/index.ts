@@ -138,7 +138,6 @@ function needed(name: Stage, opts: ShipOptions): boolean {
   return name === "build" ? !opts.image : name === "analyze" || name === "slim";
 }
 
-
 function hash(...parts: unknown[]): string {
   return createHash("sha256").update(JSON.stringify(parts)).digest("hex").slice(0, 16);
 }
@@ -256,6 +255,7 @@ export async function ship(dirArg: string | undefined, opts: ShipOptions = {}): 
   const { parseEnvFile } = await import("../engine/run.ts");
   const appEnv: Record<string, string> = { ...(envFile ? parseEnvFile(readFileSync(envFile, "utf8")) : {}), ...(opts.env ?? {}) };
   const envKey = createHash("sha256").update(JSON.stringify(Object.entries(appEnv).sort())).digest("hex");
+  const state: State = {};
   // A database for the app when it needs one and none is given (see services.ts); started on first use.
   let services: Promise<ShipServices | undefined> | undefined;
   const servicesPlan = () => servicesFor(state.analyze, appEnv);
@@ -271,7 +271,6 @@ export async function ship(dirArg: string | undefined, opts: ShipOptions = {}): 
     return svc ? { env: { ...appEnv, ...svc.env }, network: svc.network, note: ` (with ${plan.kind} for ${plan.urlVar}${migration ? `, migrated with ${migration.cmd.join(" ")}` : ""})` } : { env: appEnv, note: "" };
   };
 
-  const state: State = {};
   const records: StageRecord[] = [];
   let outDir = opts.out ? resolve(opts.out) : "";
   let outWhy: string | undefined;
@@ -548,50 +547,50 @@ export async function ship(dirArg: string | undefined, opts: ShipOptions = {}): 
   const view = stageView(opts.view ?? "auto");
   let stopped: FlaskpackError | undefined;
   try {
-  for (const [i, name] of STAGES.entries()) {
-    if (name !== "analyze") await settleOut();
-    if (i < fromIndex) {
-      const ok = !skipped.has(name) && restore(name);
-      if (!ok && !skipped.has(name) && name !== "report" && needed(name, opts)) {
-        throw new FlaskpackError("BAD_INPUT", `cannot resume from ${opts.from}: the earlier run has no result for ${name} in ${stagesDir()}.`, `resume from an earlier stage (--from ${name}) or run without --from`);
-      }
-      records.push({ name, status: "skipped", seconds: 0, note: ok ? "--from: result of the earlier run" : "--from" });
-      continue;
-    }
-    if (skipped.has(name)) {
-      records.push({ name, status: "skipped", seconds: 0, note: opts.image && IMAGE_SKIPS.includes(name) ? "--image" : "--skip" });
-      continue;
-    }
-    const started = Date.now();
-    const rec: StageRecord = await view.run(name, async (progress) => {
-      try {
-        const o = await defs[name](progress);
-        const r: StageRecord = { name, status: o.failure ? "failed" : (o.status ?? "ok"), seconds: (Date.now() - started) / 1000, ...(o.note ? { note: o.note } : {}) };
-        if (o.failure) {
-          r.error = { code: o.failure.code, message: o.failure.message, fix: o.failure.fix };
-          if (!check) stopped = o.failure;
+    for (const [i, name] of STAGES.entries()) {
+      if (name !== "analyze") await settleOut();
+      if (i < fromIndex) {
+        const ok = !skipped.has(name) && restore(name);
+        if (!ok && !skipped.has(name) && name !== "report" && needed(name, opts)) {
+          throw new FlaskpackError("BAD_INPUT", `cannot resume from ${opts.from}: the earlier run has no result for ${name} in ${stagesDir()}.`, `resume from an earlier stage (--from ${name}) or run without --from`);
         }
-        if (name === "analyze") await settleOut();
-        save({ name, status: r.status, seconds: r.seconds, note: r.note, key: o.key, result: state[name] } as Saved<typeof name>);
-        return r;
-      } catch (e) {
-        const seconds = (Date.now() - started) / 1000;
-        if (e instanceof NotAvailable) return { name, status: "not-available", seconds, note: e.message };
-        if (!(e instanceof FlaskpackError)) throw e;
-        stopped = e;
-        await settleOut().catch(() => {});
-        if (name !== "report") save({ name, status: "failed", seconds, result: undefined } as Saved<typeof name>);
-        return { name, status: "failed", seconds, error: { code: e.code, message: e.message, fix: e.fix, details: e.details } };
+        records.push({ name, status: "skipped", seconds: 0, note: ok ? "--from: result of the earlier run" : "--from" });
+        continue;
       }
-    });
-    records.push(rec);
-    if (stopped && name !== "report") {
-      // What ran stays on disk and the report is still written, with the failure in it.
-      for (const rest of STAGES.slice(i + 1)) if (rest !== "report") records.push({ name: rest, status: "skipped", seconds: 0, note: `stopped at ${name}` });
-      records.push({ name: "report", status: "ok", seconds: 0, note: "partial report" });
-      break;
+      if (skipped.has(name)) {
+        records.push({ name, status: "skipped", seconds: 0, note: opts.image && IMAGE_SKIPS.includes(name) ? "--image" : "--skip" });
+        continue;
+      }
+      const started = Date.now();
+      const rec: StageRecord = await view.run(name, async (progress) => {
+        try {
+          const o = await defs[name](progress);
+          const r: StageRecord = { name, status: o.failure ? "failed" : (o.status ?? "ok"), seconds: (Date.now() - started) / 1000, ...(o.note ? { note: o.note } : {}) };
+          if (o.failure) {
+            r.error = { code: o.failure.code, message: o.failure.message, fix: o.failure.fix };
+            if (!check) stopped = o.failure;
+          }
+          if (name === "analyze") await settleOut();
+          save({ name, status: r.status, seconds: r.seconds, note: r.note, key: o.key, result: state[name] } as Saved<typeof name>);
+          return r;
+        } catch (e) {
+          const seconds = (Date.now() - started) / 1000;
+          if (e instanceof NotAvailable) return { name, status: "not-available", seconds, note: e.message };
+          if (!(e instanceof FlaskpackError)) throw e;
+          stopped = e;
+          await settleOut().catch(() => {});
+          if (name !== "report") save({ name, status: "failed", seconds, result: undefined } as Saved<typeof name>);
+          return { name, status: "failed", seconds, error: { code: e.code, message: e.message, fix: e.fix, details: e.details } };
+        }
+      });
+      records.push(rec);
+      if (stopped && name !== "report") {
+        // What ran stays on disk and the report is still written, with the failure in it.
+        for (const rest of STAGES.slice(i + 1)) if (rest !== "report") records.push({ name: rest, status: "skipped", seconds: 0, note: `stopped at ${name}` });
+        records.push({ name: "report", status: "ok", seconds: 0, note: "partial report" });
+        break;
+      }
     }
-  }
   } finally {
     // The database ship started for the app goes with its network and data.
     if (services) await (await services.catch(() => undefined))?.stop();
