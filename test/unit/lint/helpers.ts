@@ -1,4 +1,5 @@
 import type { AppModel } from "../../../src/analyze/model.ts";
+import { appModel as minimalAppModel } from "../../helpers/app-model.ts";
 import { parseDockerfile } from "../../../src/lint/dockerfile.ts";
 import { parseCompose } from "../../../src/lint/compose.ts";
 import { contextFromFiles } from "../../../src/lint/context.ts";
@@ -6,31 +7,9 @@ import { DEFAULT_CONFIG } from "../../../src/lint/config.ts";
 import { runRules } from "../../../src/lint/run.ts";
 import type { LintFinding, Rule, RuleExample } from "../../../src/lint/types.ts";
 
-/** An AppModel with nothing in it, plus the given fields: for Flask rules' hand-made cases. */
+/** An AppModel with nothing in it (no entry, no server declared), plus the given fields: for Flask rules' hand-made cases. */
 export function appModel(fields: Partial<AppModel> = {}): AppModel {
-  return {
-    schemaVersion: 1,
-    root: "/project",
-    entry: null,
-    alternatives: [],
-    routes: [],
-    port: { value: 5000, from: "default" },
-    python: {},
-    dependencies: [],
-    undeclaredImports: [],
-    unusedDependencies: [],
-    localModules: [],
-    server: { declared: [], chosen: "gunicorn" },
-    env: [],
-    secrets: [],
-    assets: { templates: [], static: [], writablePaths: [] },
-    services: [],
-    debugRisks: [],
-    problems: [],
-    filesScanned: 0,
-    seconds: 0,
-    ...fields,
-  };
+  return minimalAppModel("/project", { entry: null, port: { value: 5000, from: "default" }, server: { declared: [], chosen: "gunicorn" }, filesScanned: 0, ...fields });
 }
 
 /** Runs one rule on one of its documented examples, the way lint() would. */
