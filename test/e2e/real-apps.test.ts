@@ -1,19 +1,23 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync } from "node:fs";
-import { join } from "node:path";
-import { ROOT, runCli, tempDir } from "../helpers/cli.ts";
+import type { TestContext } from "node:test";
+import { copyFixtureApp, runCli } from "../helpers/cli.ts";
 import { cleanup } from "../helpers/engine.ts";
 import { build } from "../../src/engine/build.ts";
-import { run, stop } from "../../src/engine/run.ts";
+import { run, stop, type RunOptions } from "../../src/engine/run.ts";
+
+/** Copies test/fixtures/apps/<name>, builds it and starts it hardened; image and container go after the test. */
+async function startFixture(t: TestContext, name: string, runOpts: RunOptions = {}) {
+  const dir = copyFixtureApp(name, (fn) => t.after(fn));
+  const built = await build(dir, { tag: `fp-realapp-${name}:${process.pid}` });
+  t.after(() => cleanup([], built.tags));
+  const started = await run(built.image, { name: `fp-realapp-${name}-${process.pid}`, ...runOpts });
+  t.after(() => stop(started.containerId));
+  return { dir, built, started };
+}
 
 test("a tutorial-style app that keeps its SQLite database in the instance folder runs hardened and writes it", async (t) => {
-  const dir = join(tempDir((fn) => t.after(fn)), "flaskr");
-  cpSync(join(ROOT, "test/fixtures/apps/flaskr"), dir, { recursive: true });
-  const built = await build(dir, { tag: `fp-realapp-flaskr:${process.pid}` });
-  t.after(() => cleanup([], built.tags));
-  const started = await run(built.image, { name: `fp-realapp-flaskr-${process.pid}` });
-  t.after(() => stop(started.containerId));
+  const { started } = await startFixture(t, "flaskr");
   const index = await fetch(`${started.url}/`);
   assert.equal(index.status, 200, await index.clone().text());
   assert.match(await index.text(), /<h1>Posts<\/h1>/);
@@ -22,8 +26,7 @@ test("a tutorial-style app that keeps its SQLite database in the instance folder
 });
 
 test("an app that loads instance/config.py at start: init warns, run without it says to mount it, run -v mounts it", async (t) => {
-  const dir = join(tempDir((fn) => t.after(fn)), "instance-config");
-  cpSync(join(ROOT, "test/fixtures/apps/instance-config"), dir, { recursive: true });
+  const dir = copyFixtureApp("instance-config", (fn) => t.after(fn));
   const init = await runCli(["init", dir]);
   assert.equal(init.code, 0, init.stderr);
   assert.match(init.stderr, /loads instance\/config\.py at start .* -v \.\/instance\/config\.py:\/app\/instance\/config\.py/);
@@ -45,16 +48,11 @@ test("an app that loads instance/config.py at start: init warns, run without it 
 });
 
 test("an app in backend/ with its own requirements.txt (a monorepo beside a frontend): gunicorn runs with --chdir, slim lists its routes", async (t) => {
-  const dir = join(tempDir((fn) => t.after(fn)), "backend-subdir");
-  cpSync(join(ROOT, "test/fixtures/apps/backend-subdir"), dir, { recursive: true });
+  const { dir, built, started } = await startFixture(t, "backend-subdir", { readyPath: "/api/items" });
   const a = await runCli(["analyze", dir, "--json"]);
   const model = JSON.parse(a.stdout) as { entry: { target: string; chdir?: string }; dependencies: { from: string }[] };
   assert.equal(model.entry.chdir, "backend");
   assert.deepEqual(model.dependencies.map((d) => d.from), ["backend/requirements.txt:1"]);
-  const built = await build(dir, { tag: `fp-realapp-subdir:${process.pid}` });
-  t.after(() => cleanup([], built.tags));
-  const started = await run(built.image, { name: `fp-realapp-subdir-${process.pid}`, readyPath: "/api/items" });
-  t.after(() => stop(started.containerId));
   assert.deepEqual(await (await fetch(`${started.url}/api/items`)).json(), [1, 2, 3]);
   const { dumpRoutes } = await import("../../src/slim/routes.ts");
   const dump = await dumpRoutes(built.image);
@@ -62,12 +60,7 @@ test("an app in backend/ with its own requirements.txt (a monorepo beside a fron
 });
 
 test("a src/ layout package with a factory (pyproject.toml): imported from src/, and its instance folder (src/instance) is the writable one", async (t) => {
-  const dir = join(tempDir((fn) => t.after(fn)), "src-package");
-  cpSync(join(ROOT, "test/fixtures/apps/src-package"), dir, { recursive: true });
-  const built = await build(dir, { tag: `fp-realapp-srcpkg:${process.pid}` });
-  t.after(() => cleanup([], built.tags));
-  const started = await run(built.image, { name: `fp-realapp-srcpkg-${process.pid}` });
-  t.after(() => stop(started.containerId));
+  const { started } = await startFixture(t, "src-package");
   assert.deepEqual(await (await fetch(`${started.url}/api/v1/status`)).json(), { status: "ok" });
   const visit = await fetch(`${started.url}/api/v1/visits`, { method: "POST" });
   assert.equal(visit.status, 200, await visit.clone().text());

@@ -1,10 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
-import { copyExample, runCli, ROOT, tempDir, PYPA_DB } from "../helpers/cli.ts";
+import { copyExample, copyFixtureApp, runCli, ROOT, tempDir, PYPA_DB } from "../helpers/cli.ts";
 import { cleanup, testBase } from "../helpers/engine.ts";
 import { reportSchema, type ShipReport } from "../../src/report/index.ts";
 import { checkReportPage } from "../unit/report/browser.ts";
@@ -177,8 +177,7 @@ test("a failed stage stops ship with its diagnosis, and the earlier results stay
 });
 
 test("ship an app that needs SECRET_KEY at import: without it the run stage names the variable; the project's .env or -e feed run, slim and verify", async (t) => {
-  const dir = join(tempDir((fn) => t.after(fn)), "required-env");
-  cpSync(join(ROOT, "test/fixtures/apps/required-env"), dir, { recursive: true });
+  const dir = copyFixtureApp("required-env", (fn) => t.after(fn));
   const { tag, images } = uniqueTag("reqenv");
   t.after(() => cleanup([], images));
   const without = await runCli(["ship", dir, "--tag", tag, "--skip", "sbom,scan"]);
@@ -216,8 +215,7 @@ test("ship examples/pg-api (Postgres, DATABASE_URL required): ship runs a databa
 });
 
 test("ship a Flask-SQLAlchemy app whose schema comes from Flask-Migrate: the database ship starts is migrated before the app runs", async (t) => {
-  const dir = join(tempDir((fn) => t.after(fn)), "pg-migrate");
-  cpSync(join(ROOT, "test/fixtures/apps/pg-migrate"), dir, { recursive: true });
+  const dir = copyFixtureApp("pg-migrate", (fn) => t.after(fn));
   const { tag, images } = uniqueTag("pgmigrate");
   t.after(() => cleanup([], images));
   const r = await runCli(["ship", dir, "--tag", tag, "--skip", "sbom,scan", "--json"]);

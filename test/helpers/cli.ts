@@ -44,7 +44,16 @@ export function tempDir(after: (fn: () => void) => void, prefix = "fp-test-"): s
 
 /** A private copy of an example, so tests may write into it. */
 export function copyExample(name: string, after: (fn: () => void) => void): string {
+  return copyTree(join(EXAMPLES, name), name, after);
+}
+
+/** A copy of test/fixtures/apps/<name> (apps shaped like third-party projects) in a temp dir removed after the test. */
+export function copyFixtureApp(name: string, after: (fn: () => void) => void): string {
+  return copyTree(join(ROOT, "test/fixtures/apps", name), name, after);
+}
+
+function copyTree(from: string, name: string, after: (fn: () => void) => void): string {
   const dir = join(tempDir(after), name);
-  cpSync(join(EXAMPLES, name), dir, { recursive: true });
+  cpSync(from, dir, { recursive: true });
   return dir;
 }
